@@ -1,0 +1,180 @@
+"""The saywho data model: one module, shared by the CLI, the spaCy component, storage and
+(later) the web API and cluster runs.
+
+Every span is a half-open ``(start, end)`` pair of Python ``str`` indices into the original
+article text, so ``text[start:end]`` is exactly the characters it covers. A role that the
+article interrupts (a quote broken by "he said") has several spans, in text order.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+from enum import Enum
+from typing import Annotated, Literal, Optional
+
+from pydantic import BaseModel, ConfigDict, Field, computed_field
+
+SCHEMA_VERSION = "1.0"
+
+Span = Annotated[
+    tuple[int, int],
+    Field(description="Half-open [start, end) character offsets into the article text."),
+]
+
+
+class Kind(str, Enum):
+    """How the content is reported."""
+
+    DIRECT = "direct"  # the content is inside quotation marks
+    INDIRECT = "indirect"  # reported speech, belief or stance, no quotation marks
+    MIXED = "mixed"  # reported speech with a quoted fragment inside
+    CONTINUATION = "continuation"  # a quote with no cue of its own, same speaker as before
+
+
+class SourceType(str, Enum):
+    """On whose authority the content stands."""
+
+    NAMED_PERSON = "named_person"
+    NAMED_ORGANIZATION = "named_organization"
+    ANONYMOUS = "anonymous"  # an unnamed individual: "a senior official"
+    VAGUE = "vague"  # an unspecified group: "analysts", "critics", "some say"
+    DOCUMENT = "document"  # a report, statement, study, poll
+    UNKNOWN = "unknown"
+
+
+class ResolutionMethod(str, Enum):
+    """What evidence tied a speaker mention to an entity."""
+
+    NAME = "name"  # the mention is a name of the entity
+    SURNAME = "surname"  # a part of a longer name used earlier or later
+    TITLE = "title"  # "the president", matched to a name carrying that title
+    DESCRIPTOR = "descriptor"  # "the head of state", a known synonym of a title
+    APPOSITION = "apposition"  # "X, the chancellor, ..." or "the chancellor, X, ..."
+    PRONOUN = "pronoun"  # "he", "she", "they": the most recent fitting speaker or subject
+    RELATIVE = "relative"  # "X, who said ...": the antecedent of the relative pronoun
+
+
+def slice_spans(text: str, spans: list[tuple[int, int]] | tuple[tuple[int, int], ...]) -> str:
+    """The text of one or more spans; pieces of a broken span are joined with ' … '."""
+    return " … ".join(text[start:end] for start, end in spans)
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=False, extra="forbid", use_enum_values=False)
+
+
+class Resolution(_Model):
+    """Why ``speaker_entity`` was chosen."""
+
+    method: ResolutionMethod
+    evidence: list[Span] = Field(
+        default_factory=list,
+        description="Spans of the mentions that link the speaker to the entity "
+        "(the full name, the title, the antecedent).",
+    )
+    note: str = Field("", description="The evidence in plain words.")
+
+
+class Entity(_Model):
+    """A named person or organisation of the article, with every mention found."""
+
+    id: str = Field(description="Unique within the document: 'e1', 'e2', ...")
+    name: str = Field(description="Canonical name: the fullest form the article gives.")
+    type: Literal["person", "organization"]
+    mentions: list[Span] = Field(default_factory=list)
+
+
+class Attribution(_Model):
+    """One attributed statement: who said what, through which cue."""
+
+    id: str = Field(description="Stable id: '<document id>:<index>'.")
+    index: int = Field(description="Position of the attribution in text order, from 0.")
+    kind: Kind
+    content: list[Span] = Field(description="What was said; quotation marks excluded.")
+    cue: list[Span] = Field(
+        default_factory=list, description="The words that signal attribution; empty for a continuation."
+    )
+    speaker: list[Span] = Field(
+        default_factory=list,
+        description="The source mention as written ('he', 'one defense expert'); empty for a "
+        "continuation, which inherits the speaker of the attribution it continues.",
+    )
+    speaker_entity: Optional[str] = Field(
+        None, description="Canonical name of the resolved entity; null when unnamed or unresolved."
+    )
+    entity_id: Optional[str] = Field(None, description="Id of the entity in Document.entities.")
+    resolution: Optional[Resolution] = None
+    source_type: SourceType
+    anonymity_reason: Optional[str] = Field(
+        None, description="The stated reason for anonymity, as written."
+    )
+    anonymity_span: Optional[Span] = None
+    channel: Optional[str] = Field(
+        None, description="How the statement reached the reporter: 'BelTA', 'a statement'."
+    )
+    channel_span: Optional[Span] = None
+    continues: Optional[int] = Field(
+        None, description="For a continuation: the index of the attribution it continues."
+    )
+    sentence: int = Field(description="Index of the sentence holding the first content span.")
+    paragraph: int = Field(description="Index of the paragraph (line) holding the first content span.")
+    confidence: float = Field(ge=0.0, le=1.0)
+    rule: str = Field(description="Name of the rule that produced the attribution.")
+    content_text: str = ""
+    cue_text: Optional[str] = None
+    speaker_text: Optional[str] = None
+
+    def fill_texts(self, text: str) -> "Attribution":
+        """Set the *_text convenience fields from the spans."""
+        self.content_text = slice_spans(text, self.content)
+        self.cue_text = slice_spans(text, self.cue) if self.cue else None
+        self.speaker_text = slice_spans(text, self.speaker) if self.speaker else None
+        return self
+
+    def spans(self) -> list[tuple[int, int]]:
+        """Every span this attribution outputs."""
+        out = [*self.content, *self.cue, *self.speaker]
+        out += [s for s in (self.anonymity_span, self.channel_span) if s is not None]
+        if self.resolution is not None:
+            out += self.resolution.evidence
+        return out
+
+
+def document_id(text: str) -> str:
+    """Content key of an article: first 16 hex digits of the SHA-256 of its UTF-8 text."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+class Document(_Model):
+    """The analysis of one article."""
+
+    schema_version: str = SCHEMA_VERSION
+    saywho_version: str
+    id: str = Field(description="Content hash of the text (see document_id).")
+    source: Optional[str] = Field(None, description="Where the text came from (a path, '-').")
+    title: Optional[str] = None
+    published: Optional[date] = None
+    characters: int
+    words: int
+    paragraphs: int
+    sentences: int
+    attributions: list[Attribution] = Field(default_factory=list)
+    entities: list[Entity] = Field(default_factory=list)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def source_types(self) -> dict[str, int]:
+        """Number of attributions per source type."""
+        counts = {t.value: 0 for t in SourceType}
+        for attribution in self.attributions:
+            counts[SourceType(attribution.source_type).value] += 1
+        return counts
+
+
+def json_schema() -> dict:
+    """JSON Schema of a Document, as published in schema/document.schema.json."""
+    schema = Document.model_json_schema(mode="serialization")
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "saywho Document"
+    return schema
