@@ -1,0 +1,198 @@
+"""The saywho command line. Each command reads its input, calls the library, prints.
+Errors become one line on stderr and the exit code of the exception (see errors.py)."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from datetime import date
+from enum import Enum
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+
+from saywho.errors import SaywhoError, UsageError
+from saywho.model import Document
+
+app = typer.Typer(
+    name="saywho",
+    help="Who said what, when, and on whose authority: attributions in news articles.",
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+eval_app = typer.Typer(help="Score saywho against annotated data.", no_args_is_help=True)
+app.add_typer(eval_app, name="eval")
+
+
+class OutputFormat(str, Enum):
+    text = "text"
+    json = "json"
+    jsonl = "jsonl"
+
+
+def parse_date(value: Optional[str], option: str = "--published") -> Optional[date]:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise UsageError(f"{option}: '{value}' is not a date in the form YYYY-MM-DD") from None
+
+
+def render_document(document: Document, console: Console) -> None:
+    """The terminal view of one analysed article."""
+    header = document.source or "article"
+    if document.title:
+        header += f" — {document.title}"
+    published = document.published.isoformat() if document.published else "unknown"
+    console.print(
+        f"[bold]{escape(header)}[/bold]  ({document.words} words, published {published}, "
+        f"{len(document.attributions)} attributions)"
+    )
+    for a in document.attributions:
+        source_type = a.source_type.value if hasattr(a.source_type, "value") else a.source_type
+        kind = a.kind.value if hasattr(a.kind, "value") else a.kind
+        who = a.speaker_entity or a.speaker_text or "?"
+        if a.kind == "continuation" and a.continues is not None:
+            who = f"{who} (continues #{a.continues + 1})"
+        details = [kind, source_type]
+        if a.speaker_text and a.speaker_text != a.speaker_entity:
+            details.append(f'as "{a.speaker_text}"')
+        if a.cue_text:
+            details.append(f'cue "{a.cue_text}"')
+        if a.channel:
+            details.append(f"via {a.channel}")
+        if a.anonymity_reason:
+            details.append(f"anonymity: {a.anonymity_reason}")
+        console.print(f"\n[bold cyan]#{a.index + 1}[/bold cyan] [bold]{escape(who)}[/bold]  {escape(' · '.join(details))}")
+        console.print(f"    “{escape(a.content_text)}”", soft_wrap=False)
+
+
+@app.command()
+def analyze(
+    files: List[str] = typer.Argument(..., help="Article files (UTF-8 text); '-' reads standard input."),
+    format: OutputFormat = typer.Option(OutputFormat.text, "--format", "-f", help="text, json or jsonl."),
+    published: Optional[str] = typer.Option(None, help="Publication date, YYYY-MM-DD."),
+    title: Optional[str] = typer.Option(None, help="Article title, recorded in the output."),
+    min_confidence: float = typer.Option(0.0, min=0.0, max=1.0, help="Drop attributions below this confidence."),
+) -> None:
+    """Find every attribution in one or more articles."""
+    from saywho.core import analyze as analyze_text
+    from saywho.read import read_article
+
+    published_date = parse_date(published)
+    if files.count("-") > 1:
+        raise UsageError("standard input ('-') can be read only once")
+    console = Console(highlight=False, soft_wrap=True)
+    documents: list[Document] = []
+    failures: list[SaywhoError] = []
+    for name in files:
+        try:
+            text = read_article(name)
+        except SaywhoError as error:
+            # Report and go on with the other files; the exit code tells that one failed.
+            _print_error(error)
+            failures.append(error)
+            continue
+        document = analyze_text(
+            text, published_date, title=title, source=name, min_confidence=min_confidence
+        )
+        if format == OutputFormat.jsonl:
+            sys.stdout.write(document.model_dump_json() + "\n")
+            sys.stdout.flush()
+        elif format == OutputFormat.text:
+            if documents:
+                console.print()
+            render_document(document, console)
+        documents.append(document)
+    if format == OutputFormat.json and documents:
+        payload = [d.model_dump(mode="json") for d in documents]
+        sys.stdout.write(json.dumps(payload[0] if len(files) == 1 else payload, ensure_ascii=False, indent=1) + "\n")
+    if failures:
+        raise typer.Exit(failures[0].exit_code)
+
+
+@eval_app.command("polnear")
+def eval_polnear(
+    directory: Path = typer.Argument(..., help="A PolNeAR split folder (with text/ and attributions/)."),
+    json_output: bool = typer.Option(False, "--json", help="Print the report as JSON."),
+    limit: Optional[int] = typer.Option(None, min=1, help="Score only the first N articles."),
+) -> None:
+    """Score saywho on a PolNeAR split: precision, recall and F1 per role."""
+    from saywho.evaluate import load_polnear
+
+    gold = load_polnear(directory)
+    _score_and_print(gold[:limit] if limit else gold, json_output)
+
+
+@eval_app.command("gold")
+def eval_gold(
+    files: List[Path] = typer.Argument(..., help="Gold files in saywho's gold JSON format."),
+    json_output: bool = typer.Option(False, "--json", help="Print the report as JSON."),
+) -> None:
+    """Score saywho on hand-annotated gold files (the bundled example's format)."""
+    from saywho.evaluate import load_gold_file
+
+    _score_and_print([load_gold_file(f) for f in files], json_output)
+
+
+def _score_and_print(gold: list, json_output: bool) -> None:
+    from saywho.core import analyze_many
+    from saywho.evaluate import render_table, score
+
+    documents = []
+    for item in gold:
+        documents.extend(analyze_many([item.text], published=item.published))
+    report = score(zip(gold, documents))
+    if json_output:
+        sys.stdout.write(json.dumps(report, indent=1, ensure_ascii=False) + "\n")
+    else:
+        sys.stdout.write(render_table(report) + "\n")
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of saywho's output (one Document)."""
+    from saywho.model import json_schema
+
+    sys.stdout.write(json.dumps(json_schema(), indent=2) + "\n")
+
+
+def _print_error(error: BaseException) -> None:
+    message = str(error).replace("\n", " ").strip() or type(error).__name__
+    sys.stderr.write(f"saywho: error: {message}\n")
+
+
+def main(argv: Optional[list[str]] = None) -> None:
+    """Entry point: run the app, turning errors into one line and an exit code."""
+    try:
+        app(args=argv, prog_name="saywho", standalone_mode=True)
+    except SaywhoError as error:
+        _print_error(error)
+        sys.exit(error.exit_code)
+    except KeyboardInterrupt:
+        sys.stderr.write("saywho: interrupted\n")
+        sys.exit(130)
+    except BrokenPipeError:
+        # The reader went away (`saywho analyze ... | head`): not an error of ours.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(0)
+    except MemoryError:
+        sys.stderr.write("saywho: error: out of memory\n")
+        sys.exit(1)
+    except Exception as error:  # noqa: BLE001 - the last line of defence: no tracebacks
+        if os.environ.get("SAYWHO_DEBUG"):
+            raise
+        sys.stderr.write(
+            f"saywho: internal error: {type(error).__name__}: {error} (set SAYWHO_DEBUG=1 for details)\n"
+        )
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,38 @@
+"""The spaCy component: ``nlp.add_pipe("saywho")`` sets ``doc._.saywho`` to the same
+Document that ``saywho.analyze`` returns for the Doc's text."""
+
+from __future__ import annotations
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from saywho.model import Document
+
+if not Doc.has_extension("saywho"):
+    Doc.set_extension("saywho", default=None)
+
+
+class SaywhoComponent:
+    """Runs saywho's analysis on a parsed Doc."""
+
+    def __init__(self, nlp: Language, name: str, min_confidence: float) -> None:
+        self.name = name
+        self.min_confidence = min_confidence
+
+    def __call__(self, doc: Doc) -> Doc:
+        from saywho.core import analyze_doc
+
+        document: Document = analyze_doc(doc, min_confidence=self.min_confidence)
+        doc._.saywho = document
+        return doc
+
+
+@Language.factory(
+    "saywho",
+    default_config={"min_confidence": 0.0},
+    requires=["token.dep", "token.head", "token.lemma", "token.ent_type"],
+    assigns=["doc._.saywho"],
+)
+def make_saywho(nlp: Language, name: str, min_confidence: float) -> SaywhoComponent:
+    """Factory of the saywho component; ``min_confidence`` drops less certain attributions."""
+    return SaywhoComponent(nlp, name, min_confidence)

@@ -1,0 +1,567 @@
+"""The analysis core: text in, ``Document`` out. Pure: no I/O, no printing.
+
+Stages, each in its own module: quotation marks (quotes), cue words (cues), speaker
+mentions, source types, anonymity and channels (speakers), entity resolution (resolve).
+This module parses the text with spaCy and assembles the attributions.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Iterable, Iterator, Sequence
+
+from spacy.language import Language
+from spacy.tokens import Doc, Token
+
+from saywho import __version__
+from saywho.cues import XCOMP_VERBS, according_to, is_cue_verb, verb_cue
+from saywho.model import Attribution, Document, Kind, SourceType, document_id
+from saywho.quotes import Quote, find_quotes
+from saywho.resolve import Cluster, EntityIndex
+from saywho.speakers import (
+    Mention,
+    anonymity_reason,
+    find_channels,
+    mention_for,
+    preceding_noun_phrase,
+    relative_antecedent,
+    source_type_of,
+    subject_of,
+)
+
+# spaCy's parser is trained on sentences, not books: long articles are parsed in chunks cut
+# at paragraph breaks, which also bounds memory for very large inputs.
+CHUNK_CHARS = 100_000
+QUOTE_CHARS = "\"'“”‘’«»„‚‹›"
+# How far (characters) a quote without a cue may be from the attribution it continues.
+CONTINUATION_REACH = 2_000
+
+
+def split_chunks(text: str, max_chars: int = CHUNK_CHARS) -> list[tuple[int, int]]:
+    """Cut text into [start, end) chunks of at most ``max_chars``, at line breaks if possible,
+    else at a space, else anywhere. Chunks cover the text exactly, in order."""
+    chunks = []
+    start, n = 0, len(text)
+    while start < n:
+        end = min(start + max_chars, n)
+        if end < n:
+            cut = text.rfind("\n", start, end)
+            if cut <= start:
+                cut = text.rfind(" ", start, end)
+            if cut > start:
+                end = cut + 1
+        chunks.append((start, end))
+        start = end
+    return chunks
+
+
+@dataclass
+class _Draft:
+    """An attribution being assembled, before ids and texts are filled in."""
+
+    kind: Kind
+    content: list[tuple[int, int]]
+    cue: list[tuple[int, int]]
+    rule: str
+    confidence: float
+    speaker: Mention | None = None
+    speaker_base: int = 0
+    cue_token: Token | None = None
+    base: int = 0
+    cluster: Cluster | None = None
+    resolution: object = None
+    source_type: SourceType = SourceType.UNKNOWN
+    anonymity: tuple[str, tuple[int, int]] | None = None
+    channel: tuple[str, tuple[int, int]] | None = None
+    continues: "_Draft | None" = None
+    quotes: list[Quote] = field(default_factory=list)
+
+    @property
+    def start(self) -> int:
+        return self.content[0][0]
+
+    @property
+    def end(self) -> int:
+        return max(e for _, e in self.content + self.cue)
+
+
+class _Article:
+    """Everything known about one article while its attributions are assembled."""
+
+    def __init__(self, text: str, chunks: list[tuple[Doc, int]]) -> None:
+        self.text = text
+        self.chunks = chunks
+        quotes = find_quotes(text)
+        self.quotations = [q for q in quotes if q.kind == "quotation" and q.depth == 0]
+        self.terms = [(q.start, q.end) for q in quotes if q.kind == "term"]
+        self._quote_starts = [q.start for q in self.quotations]
+        self.paragraph_starts = [0] + [i + 1 for i, c in enumerate(text) if c == "\n"]
+        self.sentence_starts: list[int] = []
+        for doc, base in chunks:
+            self.sentence_starts.extend(base + s.start_char for s in doc.sents)
+        self.entities = EntityIndex(chunks, excluded=self.terms)
+
+    def paragraph_of(self, position: int) -> int:
+        return bisect.bisect_right(self.paragraph_starts, position) - 1
+
+    def sentence_of(self, position: int) -> int:
+        return max(0, bisect.bisect_right(self.sentence_starts, position) - 1)
+
+    def quotation_at(self, position: int) -> Quote | None:
+        """The quotation whose content holds ``position``."""
+        i = bisect.bisect_right(self._quote_starts, position) - 1
+        if i >= 0 and self.quotations[i].start <= position < self.quotations[i].end:
+            return self.quotations[i]
+        return None
+
+    def quotations_overlapping(self, start: int, end: int) -> list[Quote]:
+        i = bisect.bisect_left(self._quote_starts, end)
+        return [q for q in self.quotations[:i] if q.end > start and q.start < end][-8:]
+
+
+def _char_spans(doc: Doc, indices: Iterable[int], base: int) -> list[tuple[int, int]]:
+    """Character spans of runs of consecutive token indices, trimmed of punctuation."""
+    runs: list[list[int]] = []
+    for i in sorted(indices):
+        if runs and i == runs[-1][-1] + 1:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    spans = []
+    for run in runs:
+        while run and (doc[run[0]].is_punct or doc[run[0]].is_space or doc[run[0]].text in QUOTE_CHARS):
+            run.pop(0)
+        while run and (doc[run[-1]].is_punct or doc[run[-1]].is_space or doc[run[-1]].text in QUOTE_CHARS):
+            run.pop()
+        if run:
+            first, last = doc[run[0]], doc[run[-1]]
+            spans.append((base + first.idx, base + last.idx + len(last)))
+    return spans
+
+
+def _clause_tokens(head: Token, exclude: set[int] = frozenset()) -> list[int]:
+    """Token indices of a clause, without its leading complementizer ("that")."""
+    indices = [t.i for t in head.subtree if t.i not in exclude]
+    doc = head.doc
+    while indices and doc[indices[0]].dep_ == "mark" and doc[indices[0]].lower_ in ("that", "whether", "if"):
+        if doc[indices[0]].lower_ != "that":
+            break
+        indices.pop(0)
+    return indices
+
+
+def _content_head(verb: Token) -> tuple[Token | None, str]:
+    """The token heading the content of a reporting verb, and the rule name."""
+    for child in verb.children:
+        if child.dep_ == "ccomp":
+            return child, "ccomp"
+    lemma = verb.lemma_.lower()
+    if lemma in XCOMP_VERBS:
+        for child in verb.children:
+            if child.dep_ == "xcomp" and any(c.dep_ == "aux" and c.lower_ == "to" for c in child.children):
+                return child, "xcomp"
+    return None, ""
+
+
+def _speaker_of(verb: Token) -> tuple[Mention | None, str]:
+    subject = subject_of(verb)
+    if subject is not None:
+        if subject.dep_ == "nsubjpass":
+            return None, ""
+        antecedent = relative_antecedent(subject, verb)
+        if antecedent is not None:
+            return mention_for(antecedent), "relative"
+        return mention_for(subject), "subject"
+    head = preceding_noun_phrase(verb)
+    if head is not None:
+        return mention_for(head), "preceding"
+    return None, ""
+
+
+class _Assembler:
+    def __init__(self, article: _Article) -> None:
+        self.article = article
+        self.drafts: list[_Draft] = []
+        self.claimed: set[int] = set()  # ids of quotations already used as content
+        self.used_cues: set[int] = set()  # character offsets of cue tokens used
+
+    # -- attributions from cue words --------------------------------------------------------
+
+    def from_cues(self, doc: Doc, base: int) -> None:
+        article = self.article
+        for token in doc:
+            if not is_cue_verb(token):
+                continue
+            position = base + token.idx
+            if article.quotation_at(position) is not None:
+                continue  # the speaker's own words: "I think", "we know"
+            if any(c.dep_ == "auxpass" for c in token.children):
+                continue  # "is expected to", "was told": the subject is not the source
+            content_head, rule = _content_head(token)
+            speaker, speaker_rule = _speaker_of(token)
+            if speaker is None:
+                continue
+            cue = verb_cue(token)
+            draft = _Draft(
+                kind=Kind.INDIRECT,
+                content=[],
+                cue=[cue.char_span(base)],
+                rule=f"verb-{rule}" if rule else "verb",
+                confidence=0.8 if speaker_rule != "preceding" else 0.65,
+                speaker=speaker,
+                speaker_base=base,
+                cue_token=token,
+                base=base,
+            )
+            if content_head is not None:
+                exclude = set()
+                if speaker.start > content_head.left_edge.i and speaker.end <= content_head.right_edge.i + 1:
+                    exclude = set(range(speaker.start, speaker.end))
+                draft.content = _char_spans(doc, _clause_tokens(content_head, exclude), base)
+                if rule == "xcomp":
+                    draft.confidence -= 0.15
+            if draft.content:
+                self._settle_quotes(draft)
+            self.drafts.append(draft)
+
+    def from_according_to(self, doc: Doc, base: int) -> None:
+        for according, to in according_to(doc):
+            if self.article.quotation_at(base + according.idx) is not None:
+                continue
+            sources = [c for c in to.children if c.dep_ == "pobj"] or [
+                c for c in according.children if c.dep_ == "pobj"
+            ]
+            if not sources:
+                continue
+            clause = according.head
+            while clause.dep_ not in ("ROOT", "ccomp", "conj") and clause.head.i != clause.i:
+                clause = clause.head
+            exclude = {t.i for t in according.subtree} | {to.i}
+            content = _char_spans(doc, [t.i for t in clause.subtree if t.i not in exclude], base)
+            if not content:
+                continue
+            draft = _Draft(
+                kind=Kind.INDIRECT,
+                content=content,
+                cue=[(base + according.idx, base + to.idx + len(to))],
+                rule="according-to",
+                confidence=0.85,
+                speaker=mention_for(sources[0]),
+                speaker_base=base,
+                cue_token=according,
+                base=base,
+            )
+            self._settle_quotes(draft)
+            self.drafts.append(draft)
+
+    def _settle_quotes(self, draft: _Draft) -> None:
+        """Direct when the content lies inside quotation marks (then the content is the
+        whole quotation), mixed when only part of it is quoted."""
+        start, end = draft.content[0][0], draft.content[-1][1]
+        quotes = [q for q in self.article.quotations_overlapping(start, end) if id(q) not in self.claimed]
+        if not quotes:
+            return
+        text = self.article.text
+        quoted = sum(min(end, q.end) - max(start, q.start) for q in quotes)
+        unquoted = sum(1 for c in text[start:end] if c.isalpha()) - sum(
+            1 for q in quotes for c in text[max(start, q.start) : min(end, q.end)] if c.isalpha()
+        )
+        if unquoted <= 3 or quoted >= 0.9 * (end - start):
+            draft.kind = Kind.DIRECT
+            draft.content = [(q.start, q.end) for q in quotes]
+            draft.quotes = quotes
+            draft.rule = draft.rule.replace("verb", "quote-verb", 1)
+            draft.confidence = max(draft.confidence, 0.9)
+            for q in quotes:
+                self.claimed.add(id(q))
+        else:
+            draft.kind = Kind.MIXED
+
+    # -- quotations without a parsed link to a cue ---------------------------------------
+
+    def from_quotes(self) -> None:
+        article = self.article
+        pending = {id(d.cue_token): d for d in self.drafts if not d.content and d.cue_token is not None}
+        for quote in article.quotations:
+            if id(quote) in self.claimed or quote.end - quote.start < 2:
+                continue
+            cue_token = self._nearby_cue(quote)
+            if cue_token is not None and id(cue_token) in pending:
+                draft = pending.pop(id(cue_token))
+                draft.kind = Kind.DIRECT
+                draft.content = [(quote.start, quote.end)]
+                draft.quotes = [quote]
+                draft.rule = "quote-adjacent-verb"
+                draft.confidence = 0.85
+                self.claimed.add(id(quote))
+                continue
+            if cue_token is not None:
+                owner = next((d for d in self.drafts if d.cue_token is cue_token and d.content), None)
+                if owner is not None and owner.kind == Kind.DIRECT:
+                    # "'We will win,' he said, 'and win big.'": one cue, a quote in two pieces.
+                    owner.content = sorted(owner.content + [(quote.start, quote.end)])
+                    owner.quotes.append(quote)
+                    self.claimed.add(id(quote))
+                    continue
+        self.drafts = [d for d in self.drafts if d.content]
+        self.drafts.sort(key=lambda d: d.start)
+        self._continuations()
+
+    def _continuations(self) -> None:
+        article = self.article
+        starts = [d.start for d in self.drafts]
+        added = []
+        for quote in article.quotations:
+            if id(quote) in self.claimed or quote.end - quote.start < 2:
+                continue
+            i = bisect.bisect_left(starts, quote.start) - 1
+            # The continuation may also continue an earlier continuation just added.
+            candidates = [d for d in added if d.start < quote.start]
+            previous = max(
+                ([self.drafts[i]] if i >= 0 else []) + candidates, key=lambda d: d.start, default=None
+            )
+            if previous is None:
+                continue
+            if quote.open - previous.end > CONTINUATION_REACH:
+                continue
+            if article.paragraph_of(quote.start) - article.paragraph_of(previous.end) > 1:
+                continue
+            origin = previous.continues or previous
+            quoted_before = origin.kind in (Kind.DIRECT, Kind.MIXED)
+            draft = _Draft(
+                kind=Kind.CONTINUATION,
+                content=[(quote.start, quote.end)],
+                cue=[],
+                rule="continuation" if not quote.continued else "continuation-paragraph",
+                confidence=0.8 if quoted_before or quote.continued else 0.6,
+                continues=origin,
+                quotes=[quote],
+            )
+            self.claimed.add(id(quote))
+            added.append(draft)
+        self.drafts = sorted(self.drafts + added, key=lambda d: d.start)
+
+    def _nearby_cue(self, quote: Quote) -> Token | None:
+        """A reporting verb right after the closing mark ("..., ' he said") or right before
+        the opening mark ("He said: '...'"), in the same sentence."""
+        located = self._token_at(quote.end if quote.close is None else quote.close)
+        if located is None:
+            return None
+        doc, base, after_index = located
+        text = self.article.text
+        before_text = text[max(0, quote.open - 3) : quote.open].strip()
+        after = self._scan(doc, base, after_index + 1, +1, limit=6)
+        opened = self._token_at(quote.open)
+        before = None
+        if opened is not None:
+            doc_b, base_b, open_index = opened
+            before = self._scan(doc_b, base_b, open_index - 1, -1, limit=10)
+        if before_text.endswith(":") and before is not None:
+            return before
+        if after is not None:
+            return after
+        if before is not None and (before_text.endswith((",", ":")) or not before_text or before_text[-1].isalpha()):
+            return before
+        return None
+
+    def _token_at(self, position: int) -> tuple[Doc, int, int] | None:
+        for doc, base in self.article.chunks:
+            if base <= position < base + len(doc.text):
+                span = doc.char_span(position - base, position - base + 1, alignment_mode="expand")
+                if span is None or len(span) == 0:
+                    return None
+                return doc, base, span.start
+        return None
+
+    def _scan(self, doc: Doc, base: int, index: int, step: int, limit: int) -> Token | None:
+        seen = 0
+        while 0 <= index < len(doc) and seen < limit:
+            token = doc[index]
+            if token.text in (".", "!", "?", ";") or "\n" in token.text:
+                return None
+            if token.text in QUOTE_CHARS and token.is_punct and step > 0 and seen > 0:
+                return None
+            if is_cue_verb(token) and self.article.quotation_at(base + token.idx) is None:
+                return token
+            index += step
+            seen += 1
+        return None
+
+    # -- speakers, sources, channels -------------------------------------------------------
+
+    def describe_sources(self) -> None:
+        article = self.article
+        text = article.text
+        for draft in self.drafts:
+            if draft.kind == Kind.CONTINUATION:
+                continue
+            mention = draft.speaker
+            assert mention is not None
+            resolved = article.entities.resolve(mention, draft.speaker_base)
+            if resolved is not None:
+                draft.cluster, draft.resolution = resolved
+                article.entities.remember(draft.cluster, mention.char_span(draft.speaker_base))
+            draft.source_type = source_type_of(mention, draft.cluster.type if draft.cluster else None)
+            sentence = self._sentence_range(draft)
+            if draft.source_type not in (SourceType.NAMED_PERSON, SourceType.NAMED_ORGANIZATION, SourceType.DOCUMENT):
+                s_start, s_end = mention.char_span(draft.speaker_base)
+                reason = anonymity_reason(text, s_start, min(sentence[1], s_end + 160))
+                if reason is not None:
+                    draft.anonymity = reason
+                    draft.source_type = SourceType.ANONYMOUS
+            channels = find_channels(text, *sentence)
+            if channels:
+                draft.channel = channels[0]
+        self._inherit_channels()
+
+    def _sentence_range(self, draft: _Draft) -> tuple[int, int]:
+        token = draft.cue_token
+        if token is None:
+            return draft.start, draft.end
+        sent = token.sent
+        return draft.base + sent.start_char, draft.base + sent.end_char
+
+    def _inherit_channels(self) -> None:
+        """A channel named once ("Speaking to BelTA, ...") also holds for the same speaker's
+        next statements in the same paragraph."""
+        article = self.article
+        last: dict[str, tuple[int, tuple[str, tuple[int, int]]]] = {}
+        for draft in self.drafts:
+            origin = draft.continues or draft
+            if origin.cluster is None:
+                continue
+            key = origin.cluster.id
+            if draft.channel is not None:
+                last[key] = (article.paragraph_of(draft.end), draft.channel)
+            elif key in last and last[key][0] == article.paragraph_of(draft.start):
+                draft.channel = last[key][1]
+
+    # -- output -------------------------------------------------------------------------
+
+    def attributions(self, doc_id: str) -> list[Attribution]:
+        article = self.article
+        text = article.text
+        index_of = {id(d): i for i, d in enumerate(self.drafts)}
+        out = []
+        for i, draft in enumerate(self.drafts):
+            origin = draft.continues or draft
+            cluster = origin.cluster
+            speaker = [] if draft.kind == Kind.CONTINUATION else [draft.speaker.char_span(draft.speaker_base)]
+            channel = draft.channel or (origin.channel if draft.kind == Kind.CONTINUATION else None)
+            attribution = Attribution(
+                id=f"{doc_id}:{i}",
+                index=i,
+                kind=draft.kind,
+                content=draft.content,
+                cue=draft.cue,
+                speaker=speaker,
+                speaker_entity=cluster.name if cluster else None,
+                entity_id=cluster.id if cluster else None,
+                resolution=origin.resolution if cluster else None,
+                source_type=origin.source_type,
+                anonymity_reason=origin.anonymity[0] if origin.anonymity else None,
+                anonymity_span=origin.anonymity[1] if origin.anonymity else None,
+                channel=channel[0] if channel else None,
+                channel_span=channel[1] if channel else None,
+                continues=index_of.get(id(draft.continues)) if draft.continues else None,
+                sentence=article.sentence_of(draft.start),
+                paragraph=article.paragraph_of(draft.start),
+                confidence=round(draft.confidence, 2),
+                rule=draft.rule,
+            )
+            out.append(attribution.fill_texts(text))
+        return out
+
+
+def _document(
+    text: str,
+    chunks: list[tuple[Doc, int]],
+    *,
+    published: date | None,
+    title: str | None,
+    source: str | None,
+    min_confidence: float,
+) -> Document:
+    article = _Article(text, chunks)
+    assembler = _Assembler(article)
+    for doc, base in chunks:
+        assembler.from_cues(doc, base)
+        assembler.from_according_to(doc, base)
+    assembler.from_quotes()
+    assembler.describe_sources()
+    doc_id = document_id(text)
+    attributions = [a for a in assembler.attributions(doc_id) if a.confidence >= min_confidence]
+    for i, attribution in enumerate(attributions):
+        attribution.index, attribution.id = i, f"{doc_id}:{i}"
+    return Document(
+        saywho_version=__version__,
+        id=doc_id,
+        source=source,
+        title=title,
+        published=published,
+        characters=len(text),
+        words=len(text.split()),
+        paragraphs=sum(1 for line in text.split("\n") if line.strip()),
+        sentences=len(article.sentence_starts),
+        attributions=attributions,
+        entities=article.entities.entities(),
+    )
+
+
+def _pipeline(nlp: Language | None) -> Language:
+    if nlp is None:
+        from saywho.nlp import load_pipeline
+
+        nlp = load_pipeline()
+    return nlp
+
+
+def _parse(nlp: Language, texts: Sequence[str], batch_size: int) -> Iterator[list[tuple[Doc, int]]]:
+    """Parse texts (chunked) and yield, per text, its (Doc, character offset) chunks."""
+    bounds = [split_chunks(text) for text in texts]
+    pieces = (text[s:e] for text, spans in zip(texts, bounds) for s, e in spans)
+    disabled = [name for name in nlp.pipe_names if name == "saywho"]
+    with nlp.select_pipes(disable=disabled):
+        docs = nlp.pipe(pieces, batch_size=batch_size)
+        for spans in bounds:
+            yield [(next(docs), s) for s, _ in spans]
+
+
+def analyze(
+    text: str,
+    published: date | None = None,
+    *,
+    title: str | None = None,
+    source: str | None = None,
+    nlp: Language | None = None,
+    min_confidence: float = 0.0,
+) -> Document:
+    """Analyse one article: every attribution, its speaker and source type."""
+    if not isinstance(text, str):
+        raise TypeError(f"analyze() expects the article text as str, got {type(text).__name__}")
+    chunks = next(_parse(_pipeline(nlp), [text], batch_size=8))
+    return _document(text, chunks, published=published, title=title, source=source, min_confidence=min_confidence)
+
+
+def analyze_many(
+    texts: Iterable[str],
+    *,
+    published: date | None = None,
+    nlp: Language | None = None,
+    batch_size: int = 16,
+    min_confidence: float = 0.0,
+) -> list[Document]:
+    """Analyse many articles, parsing them in batches (faster than one ``analyze`` each)."""
+    texts = list(texts)
+    nlp = _pipeline(nlp)
+    return [
+        _document(text, chunks, published=published, title=None, source=None, min_confidence=min_confidence)
+        for text, chunks in zip(texts, _parse(nlp, texts, batch_size))
+    ]
+
+
+def analyze_doc(doc: Doc, *, published: date | None = None, min_confidence: float = 0.0) -> Document:
+    """Analyse an already parsed Doc (used by the spaCy component)."""
+    return _document(doc.text, [(doc, 0)], published=published, title=None, source=None, min_confidence=min_confidence)

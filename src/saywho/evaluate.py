@@ -1,0 +1,884 @@
+"""Evaluation of saywho against gold attributions: loaders for the gold data and the
+project's published metric.
+
+Gold data
+=========
+
+* **PolNeAR** (:func:`load_polnear`): a split directory holding ``text/<article>.txt`` and
+  ``attributions/<article>_<annotator>.ann`` (brat standoff). Only the first ``.ann`` file of
+  an article in sorted file-name order is used. Every event line whose trigger type is
+  ``Attribution`` or ``Attribution-no-source`` is one gold attribution; its ``Content``
+  arguments (``Content``, ``Content2``, ...) give the content spans, ``Cue`` the cue spans and
+  ``Source`` the source spans (a role the event lacks is an empty list). Text-bound
+  annotations with other labels (``Discard``, ``Discuss``, ...) are not attributions.
+  Discontinuous spans (``start end;start end``) become several ``(start, end)`` pieces, in
+  text order. Texts are read as UTF-8 without newline translation, so offsets are exact
+  Python ``str`` indices; the text an annotation repeats must equal the text at its offsets.
+  When ``metadata.tsv`` lies in the parent folder of the split directory, its
+  ``publication_date`` and ``title`` fill ``published`` and ``title``. PolNeAR has no kind,
+  entity or source-type annotation: those gold fields are ``None``.
+* **saywho gold files** (:func:`load_gold_file`): JSON with ``document`` (the text file,
+  relative to the gold file), ``published`` (ISO date or null), optional ``title`` and
+  ``quotes``, each with ``kind``, ``content`` ``[s, e]``, ``cue`` and ``speaker`` (``[s, e]``
+  or null; a list of ``[s, e]`` pairs is accepted for a broken span), ``speaker_entity`` and
+  ``source_type``. An optional ``*_text`` field must equal the text at the offsets.
+
+Metric
+======
+
+All spans are half-open character offsets into the gold text. A *role instance* is the list
+of spans of one role of one attribution; an empty list means the role is absent.
+
+Roles (content, cue, source)
+    For each role and each document, the gold instances (one per gold attribution that has
+    the role) are compared with the predicted ones (``Attribution.content``, ``.cue``,
+    ``.speaker``; one per predicted attribution with a non-empty list).
+
+    * *Overlap match*: the two instances share at least one character. Matching is
+      one-to-one: all (gold, predicted) pairs that overlap are taken greedily by decreasing
+      number of shared characters (ties: earlier gold, then earlier prediction first), and
+      each gold and each predicted instance is used at most once.
+    * *Exact match*: the two span lists are equal after normalising every piece by trimming,
+      from both ends, whitespace, quotation marks (``" “ ” ‘ ’ ' « » „ ‚ ‹ ›``) and the edge
+      punctuation ``, . ; :``; pieces that become empty are dropped. An instance made only of
+      such marks (a colon or a quotation mark annotated as the cue) would become empty: it is
+      compared with only whitespace trimmed instead; an instance of whitespace only matches
+      nothing. One-to-one: each gold instance, in text order, takes the
+      first unused predicted instance with an equal normalised list.
+
+    P = matched / predicted, R = matched / gold, F1 = 2PR / (P + R), each micro-averaged
+    over the corpus (counts are summed over documents before dividing). A ratio whose
+    denominator is 0 is reported as 0.0.
+
+Attribution (content overlap)
+    Gold and predicted attributions with a non-empty content are matched one-to-one by
+    content overlap, as above (attributions without content are left out on both sides).
+    P = matched / predicted, R = matched / gold, F1. Among the matched pairs, the *source
+    exact rate* is the share of pairs whose gold source and predicted speaker are an exact
+    match as defined above, and the *cue exact rate* the same for the cues; a role absent on
+    both sides counts as agreement.
+
+Direct quotes
+    A gold attribution is *direct* when it has a gold kind of ``direct`` or
+    ``continuation`` (saywho gold files) or, when no gold kind is known (PolNeAR), when its
+    content, from the start of its first piece to the end of its last piece with whitespace
+    trimmed, either starts with an opening quotation mark and ends with a closing one
+    (closing punctuation ``, . ; : ! ? …`` after the closing mark is allowed), or is
+    immediately preceded by an opening quotation mark and immediately followed by a closing
+    one (again allowing closing punctuation before the mark). A predicted attribution is
+    direct when its kind is ``direct`` or ``continuation`` (``mixed`` is not).
+
+    Direct P = predicted direct attributions matched one-to-one by content overlap to any
+    gold attribution (a matching of the predicted direct ones against all gold ones) /
+    predicted direct. Direct R = gold direct attributions matched one-to-one to any
+    prediction (a matching of the gold direct ones against all predictions) / gold direct.
+    Direct F1 = 2PR / (P + R).
+
+Fields (gold files with kind, speaker_entity and source_type)
+    Over the content-matched pairs whose gold attribution has a gold kind: the accuracy of
+    ``kind``, of ``speaker_entity`` (compared case-insensitively with whitespace collapsed;
+    null = null is correct) and of ``source_type`` (pairs with a null gold source type left
+    out). For the documents with at least one gold kind the report also lists, for a human
+    to read and in text order, every miss (gold attribution not matched), every false
+    positive (prediction not matched) and every matched pair that differs in a field or in
+    the exact content, cue or source, with the texts.
+
+A predicted span outside the gold text raises :class:`EvaluationDataError`: the prediction
+was made on another text.
+
+Report
+======
+
+:func:`score` returns a JSON-serialisable dict; rates are percentages rounded to 1 decimal::
+
+    {"documents": n,
+     "roles": {"content": {"exact": {"p", "r", "f1", "tp", "pred", "gold"},
+                           "overlap": {...}},
+               "cue": {...}, "source": {...}},
+     "attribution": {"p", "r", "f1", "tp", "pred", "gold",
+                     "source_exact", "source_exact_n", "cue_exact", "cue_exact_n"},
+     "direct": {"p", "r", "f1", "pred", "pred_matched", "gold", "gold_matched"},
+     "fields": {"pairs", "kind": {"accuracy", "correct", "total"},
+                "speaker_entity": {...}, "source_type": {...}},      # only with gold fields
+     "errors": [{"document", "type": "miss" | "false_positive" | "mismatch", ...}]}
+
+:func:`render_table` turns the report into a plain-text table.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from saywho.errors import EvaluationDataError
+from saywho.model import Attribution, Document, Kind, SourceType
+
+SpanList = list[tuple[int, int]]
+
+ROLES = ("content", "cue", "source")
+
+#: Every quotation mark the metric knows, in all common styles.
+QUOTE_MARKS = "\"“”‘’'«»„‚‹›"
+#: Marks that can open a quotation (English, German, French and Scandinavian styles).
+OPENING_QUOTES = "\"'“‘«»„‚‹›"
+#: Marks that can close a quotation.
+CLOSING_QUOTES = "\"'”’»«“‘›‹"
+#: Punctuation trimmed from both ends of a piece before an exact comparison.
+EDGE_PUNCTUATION = ",.;:"
+#: Punctuation allowed after a closing quotation mark in the direct-quote test.
+CLOSING_PUNCTUATION = ",.;:!?…"
+
+DIRECT_KINDS = frozenset({Kind.DIRECT.value, Kind.CONTINUATION.value})
+
+_TRIM = frozenset(QUOTE_MARKS + EDGE_PUNCTUATION)
+
+
+@dataclass
+class GoldAttribution:
+    """One gold attribution; every role is a list of half-open spans, empty when absent."""
+
+    content: SpanList
+    cue: SpanList
+    source: SpanList
+    kind: str | None = None  # the gold kind when the gold data has one (PolNeAR: None)
+    speaker_entity: str | None = None
+    source_type: str | None = None
+    direct: bool = False
+
+
+@dataclass
+class GoldDocument:
+    """One gold article: its exact text and gold attributions."""
+
+    name: str
+    text: str
+    published: date | None = None
+    title: str | None = None
+    attributions: list[GoldAttribution] = field(default_factory=list)
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def _read_text(path: Path) -> str:
+    try:
+        with path.open(encoding="utf-8", newline="") as handle:
+            return handle.read()
+    except FileNotFoundError as error:
+        raise EvaluationDataError(f"{path}: file not found") from error
+    except UnicodeDecodeError as error:
+        raise EvaluationDataError(f"{path}: not valid UTF-8 ({error.reason})") from error
+    except OSError as error:
+        raise EvaluationDataError(f"{path}: cannot be read ({error.strerror})") from error
+
+
+def _check_spans(spans: SpanList, text: str, where: str) -> SpanList:
+    for start, end in spans:
+        if not 0 <= start < end <= len(text):
+            raise EvaluationDataError(
+                f"{where}: span ({start}, {end}) is empty or outside the text "
+                f"({len(text)} characters)"
+            )
+    return list(spans)
+
+
+def is_direct(text: str, spans: Sequence[tuple[int, int]]) -> bool:
+    """Whether content spans look like a direct quotation (see the module docstring)."""
+    if not spans:
+        return False
+    start = min(s for s, _ in spans)
+    end = max(e for _, e in spans)
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if start >= end:
+        return False
+    # The quotation marks are inside the content.
+    inner_end = end
+    while inner_end > start and text[inner_end - 1] in CLOSING_PUNCTUATION:
+        inner_end -= 1
+    if (
+        inner_end - start >= 2
+        and text[start] in OPENING_QUOTES
+        and text[inner_end - 1] in CLOSING_QUOTES
+    ):
+        return True
+    # The quotation marks are just outside the content.
+    after = end
+    while after < len(text) and text[after] in CLOSING_PUNCTUATION:
+        after += 1
+    return (
+        start > 0
+        and text[start - 1] in OPENING_QUOTES
+        and after < len(text)
+        and text[after] in CLOSING_QUOTES
+    )
+
+
+# --------------------------------------------------------------------------- PolNeAR
+
+_ID_LINE = re.compile(r"^(?:[TERAMN]\d+|#\d*|\*)\t")
+_TEXT_BOUND = re.compile(r"^(T\d+)\t(\S+) (\d+ \d+(?:;\d+ \d+)*)\t(.*)$", re.DOTALL)
+_EVENT = re.compile(r"^(E\d+)\t(\S+)((?: \S+)*)\s*$")
+_ROLE_OF_ARGUMENT = {"content": "content", "cue": "cue", "source": "source"}
+_ATTRIBUTION_TRIGGERS = frozenset({"Attribution", "Attribution-no-source"})
+
+
+def parse_ann(ann: str, text: str, where: str = "<ann>") -> list[GoldAttribution]:
+    """Gold attributions of a brat standoff annotation ``ann`` of ``text``.
+
+    ``where`` names the file in error messages. Lines with other annotation types (notes,
+    relations, attributes) are ignored; a line that is none of them is an error, except the
+    lines that continue the text of a text-bound annotation whose spans cover a newline.
+    """
+    lines = ann.split("\n")
+    spans_of: dict[str, SpanList] = {}
+    events: list[tuple[int, str, str, list[tuple[str, str]]]] = []
+    number = 0
+    while number < len(lines):
+        line = lines[number].rstrip("\r")
+        number += 1
+        if not line.strip():
+            continue
+        where_line = f"{where}, line {number}"
+        if not _ID_LINE.match(line):
+            raise EvaluationDataError(f"{where_line}: not a brat standoff line: {line[:60]!r}")
+        if line.startswith("T"):
+            match = _TEXT_BOUND.match(line)
+            if match is None:
+                raise EvaluationDataError(f"{where_line}: malformed text-bound annotation")
+            ident, _label, offsets, repeated = match.groups()
+            spans = [
+                (int(a), int(b)) for a, b in (piece.split() for piece in offsets.split(";"))
+            ]
+            spans = _check_spans(spans, text, where_line)
+            covered = " ".join(text[s:e] for s, e in spans)
+            # Spans across a newline make brat continue the repeated text on the next lines.
+            extra = covered.count("\n")
+            if extra:
+                repeated = "\n".join([repeated, *lines[number : number + extra]])
+                number += extra
+            if repeated.replace("\r", "") != covered.replace("\r", ""):
+                raise EvaluationDataError(
+                    f"{where_line}: {ident} text {repeated[:40]!r} does not match the text "
+                    f"at its offsets {covered[:40]!r}"
+                )
+            if ident in spans_of:
+                raise EvaluationDataError(f"{where_line}: duplicate id {ident}")
+            spans_of[ident] = sorted(spans)
+        elif line.startswith("E"):
+            match = _EVENT.match(line)
+            if match is None:
+                raise EvaluationDataError(f"{where_line}: malformed event line")
+            ident, trigger, rest = match.groups()
+            arguments = []
+            for argument in [trigger, *rest.split()]:
+                role, sep, target = argument.partition(":")
+                if not sep or not role or not target:
+                    raise EvaluationDataError(
+                        f"{where_line}: malformed event argument {argument!r} in {ident}"
+                    )
+                arguments.append((role, target))
+            events.append((number, ident, arguments[0][0], arguments[1:]))
+        # Notes (#), relations (R), attributes (A, M), normalisations (N), equivalences (*).
+    attributions = []
+    for number, ident, trigger_type, arguments in events:
+        if trigger_type not in _ATTRIBUTION_TRIGGERS:
+            continue
+        roles: dict[str, SpanList] = {role: [] for role in ROLES}
+        for role, target in arguments:
+            if target not in spans_of:
+                raise EvaluationDataError(
+                    f"{where}, line {number}: event {ident} refers to unknown annotation "
+                    f"{target}"
+                )
+            key = _ROLE_OF_ARGUMENT.get(role.rstrip("0123456789").lower())
+            if key is not None:
+                roles[key].extend(spans_of[target])
+        content = sorted(set(roles["content"]))
+        attributions.append(
+            GoldAttribution(
+                content=content,
+                cue=sorted(set(roles["cue"])),
+                source=sorted(set(roles["source"])),
+                direct=is_direct(text, content),
+            )
+        )
+    return attributions
+
+
+def _read_metadata(path: Path, names: set[str]) -> dict[str, tuple[date | None, str | None]]:
+    """publication_date and title of the articles ``names`` from a PolNeAR metadata.tsv."""
+    content = _read_text(path)
+    rows = list(csv.reader(content.splitlines(), delimiter="\t", quoting=csv.QUOTE_NONE))
+    if not rows:
+        raise EvaluationDataError(f"{path}: empty metadata file")
+    header = rows[0]
+    missing = [c for c in ("filename", "publication_date", "title") if c not in header]
+    if missing:
+        raise EvaluationDataError(f"{path}: missing column(s) {', '.join(missing)}")
+    col_name = header.index("filename")
+    col_date = header.index("publication_date")
+    col_title = header.index("title")
+    found: dict[str, tuple[date | None, str | None]] = {}
+    for number, row in enumerate(rows[1:], start=2):
+        if not row or len(row) <= col_name or row[col_name] not in names:
+            continue
+        if len(row) <= max(col_date, col_title):
+            raise EvaluationDataError(f"{path}, line {number}: too few columns")
+        raw_date, raw_title = row[col_date].strip(), row[col_title].strip()
+        published = None
+        if raw_date and raw_date != "None":
+            try:
+                published = date.fromisoformat(raw_date)
+            except ValueError as error:
+                raise EvaluationDataError(
+                    f"{path}, line {number}: publication_date {raw_date!r} is not YYYY-MM-DD"
+                ) from error
+        title = raw_title if raw_title and raw_title != "None" else None
+        found[row[col_name]] = (published, title)
+    return found
+
+
+def load_polnear(split_dir: str | Path) -> list[GoldDocument]:
+    """Gold documents of a PolNeAR split directory, sorted by article name."""
+    split = Path(split_dir)
+    text_dir, ann_dir = split / "text", split / "attributions"
+    for folder in (split, text_dir, ann_dir):
+        if not folder.is_dir():
+            raise EvaluationDataError(f"{folder}: PolNeAR directory not found")
+    texts = {path.stem: path for path in text_dir.glob("*.txt") if path.is_file()}
+    if not texts:
+        raise EvaluationDataError(f"{text_dir}: no article .txt files")
+    first_ann: dict[str, Path] = {}
+    for path in sorted(ann_dir.glob("*.ann"), key=lambda p: p.name):
+        article, sep, annotator = path.stem.rpartition("_")
+        if not sep or not article or not annotator:
+            raise EvaluationDataError(f"{path}: name is not <article>_<annotator>.ann")
+        first_ann.setdefault(article, path)
+    orphans = sorted(set(first_ann) - set(texts))
+    if orphans:
+        raise EvaluationDataError(
+            f"{ann_dir / (orphans[0] + '_*.ann')}: no text file {text_dir / (orphans[0] + '.txt')}"
+        )
+    unannotated = sorted(set(texts) - set(first_ann))
+    if unannotated:
+        raise EvaluationDataError(f"{texts[unannotated[0]]}: no .ann file in {ann_dir}")
+    metadata: dict[str, tuple[date | None, str | None]] = {}
+    metadata_path = split.resolve().parent / "metadata.tsv"
+    if metadata_path.is_file():
+        metadata = _read_metadata(metadata_path, set(texts))
+    documents = []
+    for name in sorted(texts):
+        text = _read_text(texts[name])
+        ann_path = first_ann[name]
+        attributions = parse_ann(_read_text(ann_path), text, str(ann_path))
+        published, title = metadata.get(name, (None, None))
+        documents.append(GoldDocument(name, text, published, title, attributions))
+    return documents
+
+
+# --------------------------------------------------------------------------- gold files
+
+
+def _gold_spans(value: object, text: str, where: str) -> SpanList:
+    if value is None:
+        return []
+    if (
+        isinstance(value, list)
+        and len(value) == 2
+        and all(isinstance(v, int) and not isinstance(v, bool) for v in value)
+    ):
+        pieces = [value]
+    elif isinstance(value, list) and all(
+        isinstance(p, list)
+        and len(p) == 2
+        and all(isinstance(v, int) and not isinstance(v, bool) for v in p)
+        for p in value
+    ):
+        pieces = value
+    else:
+        raise EvaluationDataError(f"{where}: expected [start, end] or null, got {value!r}")
+    return sorted(_check_spans([(p[0], p[1]) for p in pieces], text, where))
+
+
+def _optional_str(value: object, where: str) -> str | None:
+    if value is not None and not isinstance(value, str):
+        raise EvaluationDataError(f"{where}: expected a string or null, got {value!r}")
+    return value
+
+
+def load_gold_file(path: str | Path) -> GoldDocument:
+    """A saywho gold JSON file and the text file it names."""
+    gold_path = Path(path)
+    try:
+        data = json.loads(_read_text(gold_path))
+    except json.JSONDecodeError as error:
+        raise EvaluationDataError(f"{gold_path}: not valid JSON ({error})") from error
+    if not isinstance(data, dict):
+        raise EvaluationDataError(f"{gold_path}: expected a JSON object")
+    document = data.get("document")
+    if not isinstance(document, str) or not document:
+        raise EvaluationDataError(f"{gold_path}: 'document' (the text file) is missing")
+    text = _read_text(gold_path.parent / document)
+    published = None
+    if data.get("published") is not None:
+        try:
+            published = date.fromisoformat(str(data["published"]))
+        except ValueError as error:
+            raise EvaluationDataError(
+                f"{gold_path}: 'published' {data['published']!r} is not an ISO date"
+            ) from error
+    title = _optional_str(data.get("title"), f"{gold_path}: 'title'")
+    quotes = data.get("quotes")
+    if not isinstance(quotes, list):
+        raise EvaluationDataError(f"{gold_path}: 'quotes' is missing or not a list")
+    kinds = {k.value for k in Kind}
+    source_types = {t.value for t in SourceType}
+    attributions = []
+    for number, quote in enumerate(quotes):
+        where = f"{gold_path}: quotes[{number}]"
+        if not isinstance(quote, dict):
+            raise EvaluationDataError(f"{where}: expected an object")
+        if quote.get("content") is None:
+            raise EvaluationDataError(f"{where}: 'content' is missing")
+        roles = {}
+        for key in ("content", "cue", "speaker"):
+            spans = _gold_spans(quote.get(key), text, f"{where}.{key}")
+            written = quote.get(f"{key}_text")
+            single = len(spans) == 1
+            if written is not None and single and text[spans[0][0] : spans[0][1]] != written:
+                raise EvaluationDataError(
+                    f"{where}.{key}_text {written[:40]!r} does not match the text at "
+                    f"{list(spans[0])}"
+                )
+            roles[key] = spans
+        kind = _optional_str(quote.get("kind"), f"{where}.kind")
+        if kind is not None and kind not in kinds:
+            raise EvaluationDataError(f"{where}: unknown kind {kind!r}")
+        source_type = _optional_str(quote.get("source_type"), f"{where}.source_type")
+        if source_type is not None and source_type not in source_types:
+            raise EvaluationDataError(f"{where}: unknown source_type {source_type!r}")
+        entity = _optional_str(quote.get("speaker_entity"), f"{where}.speaker_entity")
+        direct = kind in DIRECT_KINDS if kind is not None else is_direct(text, roles["content"])
+        attributions.append(
+            GoldAttribution(
+                content=roles["content"],
+                cue=roles["cue"],
+                source=roles["speaker"],
+                kind=kind,
+                speaker_entity=entity,
+                source_type=source_type,
+                direct=direct,
+            )
+        )
+    attributions.sort(key=lambda a: a.content)
+    return GoldDocument(Path(document).stem, text, published, title, attributions)
+
+
+# --------------------------------------------------------------------------- matching
+
+
+def _merged(spans: Sequence[tuple[int, int]]) -> SpanList:
+    out: SpanList = []
+    for start, end in sorted(spans):
+        if out and start <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], end))
+        elif start < end:
+            out.append((start, end))
+    return out
+
+
+def overlap(a: Sequence[tuple[int, int]], b: Sequence[tuple[int, int]]) -> int:
+    """Number of characters two span lists share."""
+    shared = 0
+    for s1, e1 in _merged(a):
+        for s2, e2 in _merged(b):
+            shared += max(0, min(e1, e2) - max(s1, s2))
+    return shared
+
+
+def normalise(text: str, spans: Sequence[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
+    """Spans with whitespace, quotation marks and , . ; : trimmed from both ends of each piece;
+    pieces that become empty are dropped. When every piece becomes empty, the pieces with only
+    whitespace trimmed are returned instead."""
+    out = _trim(text, spans, _TRIM)
+    # A role made only of marks (a colon or a quotation mark as the cue) keeps its marks.
+    return out or _trim(text, spans, frozenset())
+
+
+def _trim(
+    text: str, spans: Sequence[tuple[int, int]], marks: frozenset[str]
+) -> tuple[tuple[int, int], ...]:
+    out = []
+    for start, end in sorted(spans):
+        while start < end and (text[start].isspace() or text[start] in marks):
+            start += 1
+        while end > start and (text[end - 1].isspace() or text[end - 1] in marks):
+            end -= 1
+        if start < end:
+            out.append((start, end))
+    return tuple(out)
+
+
+def exact(text: str, gold: Sequence[tuple[int, int]], predicted: Sequence[tuple[int, int]]) -> bool:
+    """Exact match of two span lists of one role; both absent counts as equal."""
+    if not gold and not predicted:
+        return True
+    if not gold or not predicted:
+        return False
+    key = normalise(text, gold)
+    return bool(key) and key == normalise(text, predicted)
+
+
+def match_overlap(
+    gold: Sequence[Sequence[tuple[int, int]]], predicted: Sequence[Sequence[tuple[int, int]]]
+) -> list[tuple[int, int]]:
+    """One-to-one (gold index, predicted index) pairs, greedy by most shared characters."""
+    candidates = []
+    for gi, g in enumerate(gold):
+        for pi, p in enumerate(predicted):
+            shared = overlap(g, p)
+            if shared > 0:
+                candidates.append((-shared, gi, pi))
+    candidates.sort()
+    used_gold: set[int] = set()
+    used_pred: set[int] = set()
+    pairs = []
+    for _, gi, pi in candidates:
+        if gi not in used_gold and pi not in used_pred:
+            used_gold.add(gi)
+            used_pred.add(pi)
+            pairs.append((gi, pi))
+    return sorted(pairs)
+
+
+def match_exact(
+    text: str,
+    gold: Sequence[Sequence[tuple[int, int]]],
+    predicted: Sequence[Sequence[tuple[int, int]]],
+) -> list[tuple[int, int]]:
+    """One-to-one (gold index, predicted index) pairs with equal normalised span lists."""
+    keys = [normalise(text, p) for p in predicted]
+    used: set[int] = set()
+    pairs = []
+    for gi, g in enumerate(gold):
+        key = normalise(text, g)
+        if not key:
+            continue
+        for pi, other in enumerate(keys):
+            if pi not in used and other == key:
+                used.add(pi)
+                pairs.append((gi, pi))
+                break
+    return pairs
+
+
+# --------------------------------------------------------------------------- scoring
+
+
+def _pct(numerator: float, denominator: float) -> float:
+    return round(100.0 * numerator / denominator, 1) if denominator else 0.0
+
+
+def _f1(p: float, r: float) -> float:
+    return 2 * p * r / (p + r) if p + r else 0.0
+
+
+def _prf(tp: int, pred: int, gold: int) -> dict:
+    p = tp / pred if pred else 0.0
+    r = tp / gold if gold else 0.0
+    return {
+        "p": round(100 * p, 1),
+        "r": round(100 * r, 1),
+        "f1": round(100 * _f1(p, r), 1),
+        "tp": tp,
+        "pred": pred,
+        "gold": gold,
+    }
+
+
+def _predicted_role(attribution: Attribution, role: str) -> SpanList:
+    if role == "content":
+        spans = attribution.content
+    elif role == "cue":
+        spans = attribution.cue
+    else:
+        spans = attribution.speaker
+    return [(s[0], s[1]) for s in spans]
+
+
+def _gold_role(attribution: GoldAttribution, role: str) -> SpanList:
+    return getattr(attribution, role)
+
+
+def _value(value: object) -> str | None:
+    """The plain string of an enum member or string."""
+    if value is None:
+        return None
+    return getattr(value, "value", value)  # type: ignore[return-value]
+
+
+def _same_entity(a: str | None, b: str | None) -> bool:
+    def key(s: str | None) -> str | None:
+        return " ".join(s.split()).casefold() if s is not None else None
+
+    return key(a) == key(b)
+
+
+def _texts(text: str, spans: Sequence[tuple[int, int]]) -> str | None:
+    return " … ".join(text[s:e] for s, e in spans) if spans else None
+
+
+def _describe_gold(text: str, g: GoldAttribution) -> dict:
+    return {
+        "kind": g.kind,
+        "content": _texts(text, g.content),
+        "cue": _texts(text, g.cue),
+        "source": _texts(text, g.source),
+        "speaker_entity": g.speaker_entity,
+        "source_type": g.source_type,
+        "content_spans": [list(s) for s in g.content],
+    }
+
+
+def _describe_predicted(text: str, a: Attribution) -> dict:
+    return {
+        "kind": _value(a.kind),
+        "content": _texts(text, _predicted_role(a, "content")),
+        "cue": _texts(text, _predicted_role(a, "cue")),
+        "source": _texts(text, _predicted_role(a, "source")),
+        "speaker_entity": a.speaker_entity,
+        "source_type": _value(a.source_type),
+        "content_spans": [list(s) for s in a.content],
+        "rule": a.rule,
+    }
+
+
+def score(pairs: Iterable[tuple[GoldDocument, Document]]) -> dict:
+    """The evaluation report of predicted documents against their gold documents."""
+    documents = 0
+    role_counts = {r: {m: [0, 0, 0] for m in ("exact", "overlap")} for r in ROLES}  # tp pred gold
+    att = [0, 0, 0]
+    source_exact = cue_exact = 0
+    direct_pred = direct_pred_matched = direct_gold = direct_gold_matched = 0
+    field_names = ("kind", "speaker_entity", "source_type")
+    fields = {f: [0, 0] for f in field_names}  # correct, total
+    field_pairs = 0
+    has_fields = False
+    errors: list[dict] = []
+
+    for gold_doc, predicted_doc in pairs:
+        documents += 1
+        text = gold_doc.text
+        gold_atts = gold_doc.attributions
+        pred_atts = list(predicted_doc.attributions)
+        for p in pred_atts:
+            for role in ROLES:
+                for start, end in _predicted_role(p, role):
+                    if not 0 <= start <= end <= len(text):
+                        raise EvaluationDataError(
+                            f"{gold_doc.name}: predicted {role} span ({start}, {end}) lies "
+                            f"outside the gold text ({len(text)} characters); was the "
+                            "prediction made on another text?"
+                        )
+
+        for role in ROLES:
+            gold_inst = [s for s in (_gold_role(g, role) for g in gold_atts) if s]
+            pred_inst = [s for s in (_predicted_role(p, role) for p in pred_atts) if s]
+            for method, matched in (
+                ("exact", match_exact(text, gold_inst, pred_inst)),
+                ("overlap", match_overlap(gold_inst, pred_inst)),
+            ):
+                counts = role_counts[role][method]
+                counts[0] += len(matched)
+                counts[1] += len(pred_inst)
+                counts[2] += len(gold_inst)
+
+        golds = [g for g in gold_atts if g.content]
+        preds = [p for p in pred_atts if p.content]
+        gold_contents = [g.content for g in golds]
+        pred_contents = [_predicted_role(p, "content") for p in preds]
+        matched = match_overlap(gold_contents, pred_contents)
+        att[0] += len(matched)
+        att[1] += len(preds)
+        att[2] += len(golds)
+        for gi, pi in matched:
+            g, p = golds[gi], preds[pi]
+            source_exact += exact(text, g.source, _predicted_role(p, "source"))
+            cue_exact += exact(text, g.cue, _predicted_role(p, "cue"))
+
+        direct_preds = [i for i, p in enumerate(preds) if _value(p.kind) in DIRECT_KINDS]
+        direct_golds = [i for i, g in enumerate(golds) if g.direct]
+        direct_pred += len(direct_preds)
+        direct_gold += len(direct_golds)
+        direct_pred_matched += len(
+            match_overlap(gold_contents, [pred_contents[i] for i in direct_preds])
+        )
+        direct_gold_matched += len(
+            match_overlap([gold_contents[i] for i in direct_golds], pred_contents)
+        )
+
+        annotated = any(g.kind is not None for g in gold_atts)
+        if not annotated:
+            continue
+        has_fields = True
+        matched_gold = {gi for gi, _ in matched}
+        matched_pred = {pi for _, pi in matched}
+        doc_errors: list[tuple[int, dict]] = []
+        for gi, pi in matched:
+            g, p = golds[gi], preds[pi]
+            if g.kind is None:
+                continue
+            field_pairs += 1
+            differences = {}
+            checks = {
+                "kind": (g.kind, _value(p.kind), g.kind == _value(p.kind)),
+                "speaker_entity": (
+                    g.speaker_entity,
+                    p.speaker_entity,
+                    _same_entity(g.speaker_entity, p.speaker_entity),
+                ),
+            }
+            if g.source_type is not None:
+                checks["source_type"] = (
+                    g.source_type,
+                    _value(p.source_type),
+                    g.source_type == _value(p.source_type),
+                )
+            for name, (gold_value, pred_value, correct) in checks.items():
+                fields[name][1] += 1
+                fields[name][0] += correct
+                if not correct:
+                    differences[name] = {"gold": gold_value, "predicted": pred_value}
+            for role in ROLES:
+                gold_spans, pred_spans = _gold_role(g, role), _predicted_role(p, role)
+                if not exact(text, gold_spans, pred_spans):
+                    differences[role] = {
+                        "gold": _texts(text, gold_spans),
+                        "predicted": _texts(text, pred_spans),
+                    }
+            if differences:
+                doc_errors.append(
+                    (
+                        g.content[0][0],
+                        {
+                            "document": gold_doc.name,
+                            "type": "mismatch",
+                            "gold": _describe_gold(text, g),
+                            "predicted": _describe_predicted(text, p),
+                            "differences": differences,
+                        },
+                    )
+                )
+        missed = [g for gi, g in enumerate(golds) if gi not in matched_gold]
+        missed += [g for g in gold_atts if not g.content]
+        for g in missed:
+            entry = {"document": gold_doc.name, "type": "miss", "gold": _describe_gold(text, g)}
+            doc_errors.append((g.content[0][0] if g.content else -1, entry))
+        for pi, p in enumerate(preds):
+            if pi not in matched_pred:
+                doc_errors.append(
+                    (
+                        min(s for s, _ in p.content),
+                        {
+                            "document": gold_doc.name,
+                            "type": "false_positive",
+                            "predicted": _describe_predicted(text, p),
+                        },
+                    )
+                )
+        doc_errors.sort(key=lambda item: item[0])
+        errors.extend(entry for _, entry in doc_errors)
+
+    report: dict = {"documents": documents, "roles": {}}
+    for role in ROLES:
+        report["roles"][role] = {
+            method: _prf(*role_counts[role][method]) for method in ("exact", "overlap")
+        }
+    attribution = _prf(*att)
+    attribution.update(
+        {
+            "source_exact": _pct(source_exact, att[0]),
+            "source_exact_n": source_exact,
+            "cue_exact": _pct(cue_exact, att[0]),
+            "cue_exact_n": cue_exact,
+        }
+    )
+    report["attribution"] = attribution
+    p = direct_pred_matched / direct_pred if direct_pred else 0.0
+    r = direct_gold_matched / direct_gold if direct_gold else 0.0
+    report["direct"] = {
+        "p": round(100 * p, 1),
+        "r": round(100 * r, 1),
+        "f1": round(100 * _f1(p, r), 1),
+        "pred": direct_pred,
+        "pred_matched": direct_pred_matched,
+        "gold": direct_gold,
+        "gold_matched": direct_gold_matched,
+    }
+    if has_fields:
+        report["fields"] = {"pairs": field_pairs}
+        for name in field_names:
+            correct, total = fields[name]
+            report["fields"][name] = {
+                "accuracy": _pct(correct, total),
+                "correct": correct,
+                "total": total,
+            }
+        report["errors"] = errors
+    return report
+
+
+# --------------------------------------------------------------------------- rendering
+
+
+def render_table(report: dict) -> str:
+    """A plain-text table of a report from :func:`score`."""
+    lines = [f"Documents: {report['documents']}", ""]
+    header = (
+        f"{'role':<8} {'exact P':>8} {'exact R':>8} {'exact F1':>9}   "
+        f"{'overlap P':>9} {'overlap R':>9} {'overlap F1':>10}   {'gold':>6} {'pred':>6}"
+    )
+    lines += [header, "-" * len(header)]
+    for role in ROLES:
+        ex, ov = report["roles"][role]["exact"], report["roles"][role]["overlap"]
+        lines.append(
+            f"{role:<8} {ex['p']:>8.1f} {ex['r']:>8.1f} {ex['f1']:>9.1f}   "
+            f"{ov['p']:>9.1f} {ov['r']:>9.1f} {ov['f1']:>10.1f}   {ov['gold']:>6} {ov['pred']:>6}"
+        )
+    a = report["attribution"]
+    d = report["direct"]
+    lines += [
+        "",
+        f"Attribution (content overlap): P {a['p']:.1f}  R {a['r']:.1f}  F1 {a['f1']:.1f}  "
+        f"(matched {a['tp']}, predicted {a['pred']}, gold {a['gold']})",
+        f"  among matched: source exact {a['source_exact']:.1f}% "
+        f"({a['source_exact_n']}/{a['tp']}), "
+        f"cue exact {a['cue_exact']:.1f}% ({a['cue_exact_n']}/{a['tp']})",
+        f"Direct quotes: P {d['p']:.1f}  R {d['r']:.1f}  F1 {d['f1']:.1f}  "
+        f"(predicted {d['pred_matched']}/{d['pred']} matched, "
+        f"gold {d['gold_matched']}/{d['gold']} found)",
+    ]
+    if "fields" in report:
+        f = report["fields"]
+        parts = [
+            f"{name} {f[name]['accuracy']:.1f}% ({f[name]['correct']}/{f[name]['total']})"
+            for name in ("kind", "speaker_entity", "source_type")
+        ]
+        lines.append(f"Fields over {f['pairs']} matched pairs: " + ", ".join(parts))
+    if "errors" in report:
+        counts = {t: 0 for t in ("miss", "false_positive", "mismatch")}
+        for entry in report["errors"]:
+            counts[entry["type"]] = counts.get(entry["type"], 0) + 1
+        lines.append(
+            f"Errors: {counts['miss']} missed, {counts['false_positive']} false positives, "
+            f"{counts['mismatch']} matched with differences"
+        )
+    return "\n".join(lines) + "\n"

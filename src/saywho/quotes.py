@@ -1,0 +1,426 @@
+"""A fast, pure-Python, character-level scanner for quotation marks.
+
+``find_quotes(text)`` returns every quotation (and scare-quoted term) it can pair up in a
+news article, without any NLP model. It knows these styles::
+
+    double        "..."            curly-double  “...”
+    single        '...'            curly-single  ‘...’
+    low           „...“ / „...”    low-single    ‚...‘ / ‚...’
+    guillemet     «...» / »...«
+
+How it works
+------------
+1. Regular expressions (C speed) list, per style, the positions of every *opening
+   candidate* and every *closing candidate*. The unambiguous marks “ ” „ « » are always
+   candidates. The ambiguous marks " ' ‘ ’ ‚ are candidates only in context:
+
+   * opening: preceded by the start of the text, whitespace, an opening bracket, a dash
+     or another opening mark, and followed by a non-space character;
+   * closing: preceded by a non-space character and followed by whitespace, punctuation,
+     a closing bracket, a quote mark or the end of the text -- or preceded by , . ! ? …
+
+   So a ' or ’ between two letters (don't, nation's, Belarus's) is neither: it is an
+   apostrophe. A few elisions are excluded explicitly ('90s, rock 'n' roll, 'em, 'tis).
+   A plural possessive (the Russians' weapons) is a closing candidate only: it never
+   opens a quote, and it closes one only when an opening mark of its style is pending.
+
+2. One pass over the opening candidates, in text order, with a stack of the quotes that
+   are open around the current position. For each opening mark the closing mark is found
+   by a bounded look-ahead (bisection in the pre-computed candidate lists):
+
+   * it must come before the next opening candidate of the same style (a style never
+     nests inside itself: “a “b” c” reads as an unclosed quote that holds “b”), before
+     the end of the enclosing quote, within ``MAX_SPAN`` characters, and in the same
+     paragraph or the next one (a quote may cross one line break);
+   * for the apostrophe-like styles (' ‘ ‚) a candidate that looks like a plural
+     possessive (``s'`` followed by a word) is weak: a later, stronger candidate wins
+     (``'The Russians' arms are ours,' he said``), and a weak one is used only as a last
+     resort, in the quote's own paragraph.
+
+   A quote that is not closed ends at the end of its paragraph (minus trailing
+   whitespace) with ``close=None``, and the marks inside it are scanned as nested
+   quotes. An unclosed apostrophe-like mark is ignored instead -- it is more likely an
+   apostrophe than a quote -- unless the next paragraph opens with the same style (the
+   continuation convention, see ``Quote.continued``).
+
+3. Each closed quote of one to three capitalised words embedded in a sentence is a
+   scare-quoted term (``kind='term'``), see ``_kind``.
+
+Every step is a bisection or a scan over closing candidates that no other opening mark of
+the same style looks at, so the cost is close to linear in the length of the text.
+
+Paragraphs are lines separated by ``"\\n"`` (a ``"\\r"`` before it is whitespace like any
+other). Blank lines are not paragraphs: "the next paragraph" is the next line with a
+non-space character on it, so articles with blank lines between paragraphs work the same.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass
+from typing import Literal
+
+__all__ = ["MAX_DEPTH", "MAX_SPAN", "STYLES", "Quote", "find_quotes"]
+
+#: Longest distance, in characters, from an opening mark to its closing mark. It also caps
+#: how far an unclosed quote reaches, so that one stray mark cannot swallow an article
+#: that has no line breaks at all.
+MAX_SPAN = 2000
+
+#: Opening marks nested deeper than this are ignored (keeps adversarial input cheap).
+MAX_DEPTH = 6
+
+#: The style names a ``Quote`` can carry.
+STYLES = ("double", "curly-double", "single", "curly-single", "guillemet", "low", "low-single")
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    """A pair of quotation marks, or an opening mark left unclosed, found in a text.
+
+    All positions are Python ``str`` indices into the scanned text. Every mark is one
+    character long, so ``start == open + 1``, and ``text[start:end]`` is the content.
+    """
+
+    open: int  # index of the opening mark
+    close: int | None  # index of the closing mark; None when the quote is not closed
+    start: int  # content start: open + len(opening mark)
+    end: int  # content end: close, or (unclosed) end of paragraph minus trailing whitespace
+    style: str  # one of STYLES
+    kind: Literal["quotation", "term"]  # 'term': scare quotes around a name or term
+    depth: int  # 0 for a top-level quote, 1 for a quote inside another, ...
+    continued: bool  # opens a paragraph, continuing the previous paragraph's unclosed quote
+
+    @property
+    def closed(self) -> bool:
+        return self.close is not None
+
+
+# ---------------------------------------------------------------------------------------
+# Candidate patterns
+# ---------------------------------------------------------------------------------------
+
+_DASHES = "\\-\u2010\u2011\u2012\u2013\u2014\u2015"
+_OPENING_MARKS = "\"'\u2018\u201a\u201c\u201e\u00ab\u00bb"  # " ' ‘ ‚ “ „ « »
+_ALL_MARKS = _OPENING_MARKS + "\u2019\u201d"  # ... and ’ ”
+_ANY_MARK = re.compile(f"[{_ALL_MARKS}]")
+
+# What may stand right before an ambiguous opening mark (the start of the text may too).
+_OPEN_BEFORE = f"\\s(\\[{{<{_DASHES}{_OPENING_MARKS}"
+# What may stand right after an ambiguous closing mark (the end of the text may too).
+_CLOSE_AFTER = f"\\s.,;:!?\u2026)\\]}}>/*{_DASHES}{_ALL_MARKS}"
+# Punctuation that ends quoted speech: a mark right after it closes even before a letter.
+_PUNCT_BEFORE = ",.!?\u2026"
+# Elisions written with a leading apostrophe: '90s, '08, rock 'n' roll, 'em, 'tis, 'twas.
+_ELISION = "(?!\\d\\d(?:s|(?!\\w))|n['\u2018\u2019]?(?!\\w)|(?:em|tis|twas)(?!\\w))"
+
+
+def _opening(mark: str, elision: bool = False) -> str:
+    # The mark comes first so that the regex engine can skip quickly from mark to mark;
+    # a two-character look-behind then checks what precedes it ("(?<![^X]m)" also holds
+    # at the start of the text). A doubled mark ('' or "") opens nothing.
+    return f"{mark}(?<![^{_OPEN_BEFORE}]{mark})(?=\\S)(?!{mark})" + (_ELISION if elision else "")
+
+
+def _closing(mark: str) -> str:
+    return (
+        f"{mark}(?<=\\S{mark})"  # not at the start of the text, not after a space
+        f"(?<!\\s['\u2018\u2019]n{mark})"  # not the second mark of rock 'n' roll
+        f"(?:(?<=[{_PUNCT_BEFORE}]{mark})|(?![^{_CLOSE_AFTER}]))"
+    )
+
+
+# Internal style ids. Both guillemet directions share the public name "guillemet".
+_DOUBLE, _CURLY, _LOW, _SINGLE, _CURLY_SINGLE, _LOW_SINGLE, _GUIL, _GUIL_REV = range(8)
+_NAMES = (
+    "double", "curly-double", "low", "single", "curly-single", "low-single",
+    "guillemet", "guillemet",
+)  # fmt: skip
+_SIDS_BY_NAME: dict[str, tuple[int, ...]] = {}
+for _sid, _name in enumerate(_NAMES):
+    _SIDS_BY_NAME[_name] = _SIDS_BY_NAME.get(_name, ()) + (_sid,)
+
+# Styles whose marks double as apostrophes: weak closing candidates exist, and an
+# unclosed opening mark is dropped rather than reported.
+_APOSTROPHE_LIKE = frozenset({_SINGLE, _CURLY_SINGLE, _LOW_SINGLE})
+
+# Opening candidates, one pattern per style (every mark opens at most one style).
+_OPEN_PATTERNS = (
+    _opening('"'),
+    "\u201c",  # “
+    "\u201e",  # „
+    _opening("'", elision=True),
+    _opening("\u2018", elision=True),  # ‘ (also typed by word processors for '90s)
+    _opening("\u201a"),  # ‚ (looks like a comma, so only in context)
+    "\u00ab",  # «
+    "\u00bb",  # »
+)
+_OPEN_RES = tuple(re.compile(p) for p in _OPEN_PATTERNS)
+# The same patterns in one alternation, to walk all opening marks in text order; group
+# i + 1 matches style i. The leading look-ahead lets the engine skip non-marks quickly.
+_ALL_OPEN_RE = re.compile(
+    f"(?=[{_OPENING_MARKS}])(?:" + "|".join(f"({p})" for p in _OPEN_PATTERNS) + ")"
+)
+
+
+def _one_of(*patterns: str) -> str:
+    return patterns[0] if len(patterns) == 1 else "(?:" + "|".join(patterns) + ")"
+
+
+# Closing candidates, per style.
+_CLOSE_RES = tuple(
+    re.compile(p)
+    for p in (
+        _closing('"'),
+        "\u201d",  # ”
+        "[\u201c\u201d]",  # “ or ”
+        _closing("'"),
+        _closing("\u2019"),  # ’
+        _one_of(_closing("\u2018"), _closing("\u2019")),  # ‘ or ’
+        "\u00bb",  # »
+        "\u00ab",  # «
+    )
+)
+
+_NON_SPACE = re.compile(r"\S")
+_NEXT_WORD = re.compile(r"[^\S\n]*(\w+)")
+_PREV_WORD = re.compile(r"(\w+)[^\S\n]*$")
+
+# Words that introduce speech: a short quote right after one is a quotation, not a term
+# ("he said 'No'"), and one right before a weak closing candidate makes it strong.
+_SPEECH_WORDS = frozenset(
+    "said says say told tells asked asks added adds replied replies answered wrote writes "
+    "warned insisted declared stated shouted tweeted".split()
+)
+
+_TERM_MAX_WORDS = 3
+_END_PUNCT = ",.!?\u2026;:"
+
+
+_ALNUM = re.compile(r"[^\W_]")
+
+
+def _quote_factory():
+    """A faster ``Quote(...)`` for the scanner's inner loop.
+
+    The ``__init__`` of a frozen dataclass goes through ``object.__setattr__`` for every
+    field; setting the slots through their descriptors gives the very same object in
+    about half the time, which matters for texts with millions of marks.
+    """
+    new = object.__new__
+    setters = [getattr(Quote, f).__set__ for f in Quote.__slots__]
+    s_open, s_close, s_start, s_end, s_style, s_kind, s_depth, s_cont = setters
+
+    def make(open_, close, start, end, style, kind, depth, continued):  # noqa: PLR0913
+        q = new(Quote)
+        s_open(q, open_)
+        s_close(q, close)
+        s_start(q, start)
+        s_end(q, end)
+        s_style(q, style)
+        s_kind(q, kind)
+        s_depth(q, depth)
+        s_cont(q, continued)
+        return q
+
+    return make
+
+
+_make_quote = _quote_factory()
+
+
+# ---------------------------------------------------------------------------------------
+# Scanner
+# ---------------------------------------------------------------------------------------
+
+
+def find_quotes(text: str) -> list[Quote]:
+    """Return the quotes in ``text``, sorted by the position of their opening mark.
+
+    Never raises on a ``str``: unbalanced marks give unclosed quotes or are ignored. A
+    closed pair whose content has no letter or digit (``""``, ``“...”``) is consumed but
+    not reported.
+    """
+    if not text or _ANY_MARK.search(text) is None:
+        return []
+    n = len(text)
+
+    quotes: list[Quote] = []
+    append = quotes.append
+    make = _make_quote
+    alnum = _ALNUM.search
+    # The quotes open around the current position, innermost last, as (limit, close):
+    # marks at or after `limit` are outside the quote; `close` is the index of its
+    # closing mark, -1 if it is unclosed.
+    stack: list[tuple[int, int]] = []
+    # (first character of the next paragraph, style name) for each unclosed quote that
+    # runs to the end of its paragraph: a quote opening there is `continued`.
+    unclosed_at_end: set[tuple[int, str]] = set()
+    # The paragraph of the current mark and the one after it, as (first, end, line_end):
+    # first and last-plus-one non-space characters, and the index of the "\n" ending the
+    # line (n for the last line). Computed lazily, once per paragraph that has marks.
+    para = (0, 0, -1)
+    nxt: tuple[int, int, int] | None = None
+
+    scan_from = 0
+    while scan_from >= 0:
+        resume, scan_from = scan_from, -1
+        for m in _ALL_OPEN_RE.finditer(text, resume):
+            pos = m.start()
+            sid = m.lastindex - 1  # type: ignore[operator]
+
+            consumed = False  # this mark already closed a quote (“ closes „, » closes «)
+            while stack and pos >= stack[-1][0]:
+                if stack.pop()[1] == pos:
+                    consumed = True
+            if consumed:
+                continue
+            depth = len(stack)
+            if depth >= MAX_DEPTH:
+                # Too deep: skip every mark up to the end of the innermost quote at once.
+                scan_from = stack[-1][0]
+                break
+
+            if pos > para[2]:  # a new paragraph
+                para = nxt if nxt is not None and pos < nxt[2] else _paragraph_at(text, pos)
+                nxt = _paragraph_after(text, para[2])
+            p_first, p_end, _ = para
+            limit = stack[-1][0] if stack else n
+            name = _NAMES[sid]
+
+            # -- Bounded look-ahead for the closing mark: below `hard`.
+            hard = pos + MAX_SPAN + 1
+            if limit < hard:
+                hard = limit
+            reach = nxt[1] if nxt is not None else p_end  # this or the next paragraph
+            if reach < hard:
+                hard = reach
+            # A few characters more so that look-aheads near `hard` see the real text.
+            stop = hard + 8 if hard + 8 < n else n
+            o = _OPEN_RES[sid].search(text, pos + 1, stop)
+            if o is not None and o.start() < hard:
+                # Up to and including the next opening candidate of the style (a " can be
+                # both; then it closes).
+                hard = o.start() + 1
+                stop = hard + 8 if hard + 8 < n else n
+            close = -1
+            if sid in _APOSTROPHE_LIKE:
+                close = _pick_single_close(text, _CLOSE_RES[sid], pos + 1, hard, stop, p_end)
+            else:
+                c = _CLOSE_RES[sid].search(text, pos + 1, stop)
+                if c is not None and c.start() < hard:
+                    close = c.start()
+
+            continued = pos == p_first and (pos, name) in unclosed_at_end
+
+            if close >= 0:
+                stack.append((close, close))
+                if alnum(text, pos + 1, close) is not None:
+                    kind = _kind(text, pos, close)
+                    append(make(pos, close, pos + 1, close, name, kind, depth, continued))
+                continue
+
+            # -- Not closed: the quote ends with its paragraph.
+            end = p_end
+            if limit < end:
+                end = limit
+            if pos + 1 + MAX_SPAN < end:
+                end = pos + 1 + MAX_SPAN
+            runs_to_end = end == p_end
+            if not runs_to_end:
+                while end > pos + 1 and text[end - 1].isspace():
+                    end -= 1
+            if end == pos + 1:
+                continue  # nothing after the mark: not a quote
+            if sid in _APOSTROPHE_LIKE and not (
+                runs_to_end and nxt is not None and _opens_style(text, nxt[0], name)
+            ):
+                continue  # most likely an apostrophe: ignore it
+            append(make(pos, None, pos + 1, end, name, "quotation", depth, continued))
+            if runs_to_end and nxt is not None:
+                unclosed_at_end.add((nxt[0], name))
+            stack.append((end, -1))
+
+    return quotes
+
+
+def _paragraph_at(text: str, pos: int) -> tuple[int, int, int]:
+    """(first, end, line_end) of the line holding the non-space character at `pos`."""
+    start = text.rfind("\n", 0, pos) + 1
+    line_end = text.find("\n", pos)
+    if line_end < 0:
+        line_end = len(text)
+    line = text[start:line_end]
+    return start + len(line) - len(line.lstrip()), start + len(line.rstrip()), line_end
+
+
+def _paragraph_after(text: str, line_end: int) -> tuple[int, int, int] | None:
+    """The next line after `line_end` with a non-space character on it, if any."""
+    m = _NON_SPACE.search(text, line_end)
+    return None if m is None else _paragraph_at(text, m.start())
+
+
+def _opens_style(text: str, pos: int, name: str) -> bool:
+    """Whether an opening candidate of the style called `name` stands at `pos`."""
+    return any(_OPEN_RES[sid].match(text, pos) for sid in _SIDS_BY_NAME[name])
+
+
+def _pick_single_close(
+    text: str, closing: re.Pattern[str], lo: int, hard: int, stop: int, own_end: int
+) -> int:
+    """Choose the closing mark for an apostrophe-like opening mark at ``lo - 1``; -1 if none.
+
+    The candidates are the matches of `closing` in ``[lo, hard)``. The first one that is
+    not weak wins; failing that, the first weak one in the opening mark's own paragraph
+    (before `own_end`): a weak candidate never closes across a line break.
+    """
+    weak = -1
+    for m in closing.finditer(text, lo, stop):
+        c = m.start()
+        if c >= hard:
+            break
+        if not _is_weak_close(text, c):
+            return c
+        if weak < 0 and c < own_end:
+            weak = c
+    return weak
+
+
+def _is_weak_close(text: str, c: int) -> bool:
+    """Whether the closing candidate at `c` reads like a plural possessive.
+
+    ``the Russians' weapons``: an ``s`` before the mark, spaces and a word after it. The
+    candidate is strong again when that word introduces speech (``... the Russians'
+    said Smith`` closes a quote).
+    """
+    if text[c - 1] not in "sS" or c + 1 >= len(text) or text[c + 1] not in " \t\u00a0":
+        return False
+    m = _NEXT_WORD.match(text, c + 1)
+    return m is not None and m.group(1).lower() not in _SPEECH_WORDS
+
+
+def _kind(text: str, open_: int, close: int) -> Literal["quotation", "term"]:
+    """Tell a scare-quoted term from a quotation (for closed quotes).
+
+    A term is one to three words that all start with an uppercase letter or a digit (a
+    name: 'Oreshnik', “Operation Storm”), with none of , . ! ? … ; : at its end, right
+    after a word of the same sentence that is not a speech verb: the new 'Oreshnik'
+    missile. Lowercase fragments (called the plan “a disaster”) stay quotations, since
+    they are someone's words rather than a name; so do quotes that open a sentence or
+    follow a colon or comma ('Yes,' he said / he said, 'No').
+    """
+    first = text[open_ + 1]
+    if not (first.isupper() or first.isdigit() or first.isspace()) or close - open_ > 80:
+        return "quotation"  # cheap exits for the common case
+    content = text[open_ + 1 : close]
+    words = content.split()
+    if not 1 <= len(words) <= _TERM_MAX_WORDS or content.rstrip()[-1] in _END_PUNCT:
+        return "quotation"
+    for w in words:
+        if not (w[0].isupper() or w[0].isdigit()):
+            return "quotation"
+    m = _PREV_WORD.search(text, max(0, open_ - 40), open_)
+    if m is None or m.group(1).lower() in _SPEECH_WORDS:
+        return "quotation"
+    return "term"

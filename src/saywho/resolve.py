@@ -1,0 +1,289 @@
+"""Resolve: tie speaker mentions ("he", "the head of state", "Lukashenko") to one named
+entity of the article, with the evidence used. No guess dressed up as fact: a mention that
+the evidence does not settle stays unresolved."""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Span, Token
+
+from saywho.model import Entity, Resolution, ResolutionMethod
+from saywho.speakers import Mention
+
+HONORIFICS = frozenset(
+    """
+    mr mr. mrs mrs. ms ms. miss dr dr. prof prof. sir dame lord lady rev rev. st st.
+    """.split()
+)
+MALE_HONORIFICS = frozenset({"mr", "mr.", "sir", "lord", "king"})
+FEMALE_HONORIFICS = frozenset({"mrs", "mrs.", "ms", "ms.", "miss", "dame", "lady", "queen"})
+
+# Phrases that stand for a title: "the head of state" is a president, king or similar.
+DESCRIPTORS: dict[str, frozenset[str]] = {
+    "head of state": frozenset({"president", "king", "queen", "monarch", "emir", "sultan", "leader"}),
+    "head of government": frozenset({"prime minister", "premier", "chancellor", "minister"}),
+    "leader": frozenset({"president", "prime minister", "premier", "chancellor", "leader", "chairman", "king"}),
+    "premier": frozenset({"prime minister", "premier"}),
+    "prime minister": frozenset({"prime minister", "premier", "minister"}),
+    "chief executive": frozenset({"ceo", "chief executive", "executive"}),
+    "ceo": frozenset({"ceo", "chief executive", "executive"}),
+    "candidate": frozenset({"candidate", "nominee"}),
+    "nominee": frozenset({"nominee", "candidate"}),
+}
+
+# A few very common given names, to keep "she" from resolving to a man and "he" to a woman.
+MALE_NAMES = frozenset(
+    """
+    alexander alex andrew anthony barack ben benjamin bernie bill bob boris brian charles
+    chris christopher dan daniel david donald ed edward emmanuel eric frank gary george greg
+    harry henry ian jack james jason jeb jeff jeffrey jim joe john jonathan joseph josh kevin
+    larry lindsey mark matt matthew michael mike mitch nick paul peter richard rick robert
+    ron ryan sam scott sergei stephen steve steven ted thomas tim tom vladimir volodymyr
+    william xi mohammed muhammad ahmed ali recep narendra olaf justin keir rishi viktor
+    """.split()
+)
+FEMALE_NAMES = frozenset(
+    """
+    alice amy angela ann anna anne barbara betsy carly catherine chelsea christine claire
+    deborah diane elizabeth ellen emily emma hillary huma jane janet jennifer jill julia
+    kamala karen kate katherine kathleen kellyanne laura linda lisa loretta margaret maria
+    mary melania michelle nancy nicole nikki patricia rachel sarah sharon susan theresa
+    ursula valerie ivanka giorgia marine liz kristi
+    """.split()
+)
+PRONOUN_GENDER = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f", "hers": "f"}
+
+
+def _clean_name_tokens(span: Span) -> list[Token]:
+    tokens = [t for t in span if not t.is_space and not (t.is_punct and t.text != "-")]
+    while tokens and tokens[-1].lower_ in ("'s", "’s", "'"):
+        tokens.pop()
+    while tokens and (tokens[0].lower_ in HONORIFICS or tokens[0].lower_ == "the"):
+        tokens.pop(0)
+    return tokens
+
+
+@dataclass
+class Cluster:
+    """One entity: its name variants, titles and mentions (character spans)."""
+
+    id: str
+    type: str  # "person" or "organization"
+    names: list[str] = field(default_factory=list)
+    titles: set[str] = field(default_factory=set)
+    gender: str | None = None
+    mentions: list[tuple[int, int]] = field(default_factory=list)
+    full_mention: tuple[int, int] | None = None  # where the canonical name is written
+
+    @property
+    def name(self) -> str:
+        return max(self.names, key=lambda n: (len(n.split()), len(n)))
+
+    @property
+    def surname(self) -> str:
+        return self.name.split()[-1].lower()
+
+
+@dataclass(frozen=True, slots=True)
+class _Anchor:
+    """A position where an entity is mentioned, for pronoun and title look-back."""
+
+    position: int
+    cluster: Cluster
+    span: tuple[int, int]
+
+
+class EntityIndex:
+    """Entities of one article, built from its parsed chunks, and mention resolution."""
+
+    def __init__(self, chunks: list[tuple[Doc, int]], excluded: list[tuple[int, int]] = ()) -> None:
+        # ``excluded``: character ranges whose entities are ignored (scare-quoted terms).
+        self.clusters: list[Cluster] = []
+        self._anchors: list[_Anchor] = []
+        self._excluded = sorted(excluded)
+        for doc, base in chunks:
+            for ent in doc.ents:
+                if ent.label_ in ("PERSON", "ORG", "GPE"):
+                    self._add_entity(ent, base)
+        self._anchors.sort(key=lambda a: a.position)
+        self._positions = [a.position for a in self._anchors]
+
+    # -- building -------------------------------------------------------------------------
+
+    def _is_excluded(self, start: int, end: int) -> bool:
+        i = bisect.bisect_right(self._excluded, (start, 10**12)) - 1
+        return i >= 0 and self._excluded[i][0] <= start and end <= self._excluded[i][1] + 1
+
+    def _add_entity(self, ent: Span, base: int) -> None:
+        tokens = _clean_name_tokens(ent)
+        if not tokens:
+            return
+        start = base + tokens[0].idx
+        end = base + tokens[-1].idx + len(tokens[-1])
+        if self._is_excluded(start, end):
+            return
+        name = " ".join(t.text for t in tokens)
+        if not name.split():
+            return
+        kind = "person" if ent.label_ == "PERSON" else "organization"
+        cluster = self._cluster_for(name, kind)
+        cluster.names.append(name)
+        cluster.mentions.append((start, end))
+        if cluster.full_mention is None or len(name) >= len(cluster.name):
+            if name == cluster.name:
+                cluster.full_mention = (start, end)
+        if kind == "person":
+            self._learn_titles(ent, cluster)
+        self._anchors.append(_Anchor(start, cluster, (start, end)))
+
+    def _cluster_for(self, name: str, kind: str) -> Cluster:
+        words = name.lower().split()
+        for cluster in self.clusters:
+            if cluster.type != kind:
+                continue
+            known = [n.lower().split() for n in cluster.names]
+            if words in known:
+                return cluster
+            if kind == "person":
+                # "Lukashenko" joins "Alexander Lukashenko"; "Alexander Lukashenko" joins "Lukashenko".
+                if words[-1] == cluster.surname and (
+                    len(words) == 1 or all(len(k) == 1 or k[0] == words[0] for k in known)
+                ):
+                    return cluster
+        cluster = Cluster(id=f"e{len(self.clusters) + 1}", type=kind)
+        self.clusters.append(cluster)
+        return cluster
+
+    @staticmethod
+    def _learn_titles(ent: Span, cluster: Cluster) -> None:
+        doc = ent.doc
+        # Words just before the name: "Belarusian President Alexander Lukashenko", "Mr. Obama".
+        i = ent.start - 1
+        taken = 0
+        while i >= 0 and taken < 4:
+            token = doc[i]
+            if token.lower_ in HONORIFICS:
+                if token.lower_ in MALE_HONORIFICS:
+                    cluster.gender = "m"
+                elif token.lower_ in FEMALE_HONORIFICS:
+                    cluster.gender = "f"
+            elif token.pos_ in ("NOUN", "PROPN") and token.ent_type_ in ("", "NORP") and token.is_alpha:
+                cluster.titles.add(token.lower_)
+            elif token.pos_ != "ADJ" and token.ent_type_ != "NORP":
+                break
+            i -= 1
+            taken += 1
+        first = ent[0].lower_
+        if first in MALE_NAMES:
+            cluster.gender = cluster.gender or "m"
+        elif first in FEMALE_NAMES:
+            cluster.gender = cluster.gender or "f"
+        # Apposition: "Merz, the chancellor," or "the chancellor, Merz,".
+        root = ent.root
+        for child in root.children:
+            if child.dep_ == "appos" and child.pos_ == "NOUN":
+                cluster.titles.add(child.lower_)
+        if root.dep_ == "appos" and root.head.pos_ == "NOUN":
+            cluster.titles.add(root.head.lower_)
+        if "prime" in cluster.titles and "minister" in cluster.titles:
+            cluster.titles.add("prime minister")
+
+    # -- resolving ------------------------------------------------------------------------
+
+    def _before(self, position: int) -> list[_Anchor]:
+        i = bisect.bisect_left(self._positions, position)
+        return self._anchors[:i][::-1]
+
+    def remember(self, cluster: Cluster, span: tuple[int, int]) -> None:
+        """Record a resolved mention so that later pronouns and titles can point to it."""
+        if span not in cluster.mentions:
+            cluster.mentions.append(span)
+        i = bisect.bisect_left(self._positions, span[0])
+        self._positions.insert(i, span[0])
+        self._anchors.insert(i, _Anchor(span[0], cluster, span))
+
+    def cluster_at(self, start: int, end: int) -> Cluster | None:
+        """The entity one of whose name mentions lies inside [start, end)."""
+        for cluster in self.clusters:
+            for s, e in cluster.mentions:
+                if start <= s and e <= end:
+                    return cluster
+        return None
+
+    def resolve(self, mention: Mention, base: int) -> tuple[Cluster, Resolution] | None:
+        """Resolve a speaker mention; None when the article does not settle who it is."""
+        start, end = mention.char_span(base)
+        head = mention.head
+        lower = head.lower_
+        named = self.cluster_at(start, end)
+        if named is not None:
+            method = ResolutionMethod.NAME
+            evidence = [(start, end)]
+            if named.full_mention and named.full_mention != (start, end):
+                written = head.doc.text[start - base : end - base]
+                if written.split()[-1:] != named.name.split()[-1:] or len(written.split()) < len(named.name.split()):
+                    method = ResolutionMethod.SURNAME
+                evidence.append(named.full_mention)
+            note = f"the mention names {named.name}"
+            return named, Resolution(method=method, evidence=_unique(evidence), note=note)
+        if lower in PRONOUN_GENDER or lower in ("they", "it", "we", "i"):
+            return self._resolve_pronoun(mention, start, end)
+        return self._resolve_description(mention, start, end)
+
+    def _resolve_pronoun(self, mention: Mention, start: int, end: int) -> tuple[Cluster, Resolution] | None:
+        lower = mention.head.lower_
+        gender = PRONOUN_GENDER.get(lower)
+        want = "person" if gender else ("organization" if lower == "it" else None)
+        if want is None:
+            return None  # "they", "we", "I": groups and quoted speakers are left unresolved
+        for anchor in self._before(start):
+            cluster = anchor.cluster
+            if start - anchor.position > 1500:
+                break
+            if cluster.type != want:
+                continue
+            if gender and cluster.gender and cluster.gender != gender:
+                continue
+            note = f"'{mention.text}' refers back to the nearest fitting mention of {cluster.name}"
+            evidence = _unique([anchor.span] + ([cluster.full_mention] if cluster.full_mention else []))
+            return cluster, Resolution(method=ResolutionMethod.PRONOUN, evidence=evidence, note=note)
+        return None
+
+    def _resolve_description(self, mention: Mention, start: int, end: int) -> tuple[Cluster, Resolution] | None:
+        doc = mention.head.doc
+        words = [t.lower_ for t in doc[mention.start : mention.end]]
+        if not words or words[0] not in ("the", "this", "that"):
+            return None
+        phrase = " ".join(words[1:])
+        head = mention.head.lower_
+        if phrase in DESCRIPTORS:
+            titles, method = DESCRIPTORS[phrase], ResolutionMethod.DESCRIPTOR
+        elif head in DESCRIPTORS and len(words) <= 3:
+            titles, method = DESCRIPTORS[head] | {head}, ResolutionMethod.TITLE
+        else:
+            titles, method = frozenset({head}), ResolutionMethod.TITLE
+        candidates = {}
+        for anchor in self._before(start):
+            cluster = anchor.cluster
+            if cluster.type == "person" and cluster.titles & titles:
+                candidates.setdefault(cluster.id, (cluster, anchor))
+        if not candidates:
+            return None
+        # Several people with the title: the description picks the most recently mentioned.
+        cluster, anchor = next(iter(candidates.values()))
+        title = sorted(cluster.titles & titles)[0]
+        note = f"'{mention.text}' matches the title '{title}' of {cluster.name}"
+        evidence = _unique([anchor.span] + ([cluster.full_mention] if cluster.full_mention else []))
+        return cluster, Resolution(method=method, evidence=evidence, note=note)
+
+    def entities(self) -> list[Entity]:
+        return [
+            Entity(id=c.id, name=c.name, type=c.type, mentions=sorted(set(c.mentions)))
+            for c in self.clusters
+        ]
+
+
+def _unique(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    return sorted(set(spans))
