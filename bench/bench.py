@@ -39,7 +39,9 @@ def main(argv: list[str] | None = None) -> int:
     except (OSError, ValueError) as error:
         print(f"bench: {error}", file=sys.stderr)
         return 2
-    result = run(texts, repeat=args.repeat, source=args.texts, quiet=args.json)
+    result = run(
+        texts, repeat=args.repeat, source=args.texts, quiet=args.json, batch_size=args.batch_size
+    )
     if args.json:
         json.dump(result, sys.stdout, indent=2)
         print()
@@ -63,6 +65,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--limit", type=positive, metavar="N", help="use only the first N texts")
     parser.add_argument(
         "--repeat", type=positive, default=3, metavar="N", help="timed runs of each (default 3)"
+    )
+    parser.add_argument(
+        "--batch-size",
+        type=positive,
+        metavar="N",
+        help="batch size of the bare spaCy run (default: the pipeline's own nlp.batch_size; "
+        "analyze_many uses its own default)",
     )
     parser.add_argument("--json", action="store_true", help="print one JSON object, no table")
     return parser.parse_args(argv)
@@ -127,7 +136,9 @@ def timed(function) -> tuple[float, object]:
     return time.perf_counter() - start, value
 
 
-def run(texts: list[str], *, repeat: int, source: Path, quiet: bool) -> dict:
+def run(
+    texts: list[str], *, repeat: int, source: Path, quiet: bool, batch_size: int | None = None
+) -> dict:
     def say(message: str) -> None:
         if not quiet:
             print(message, file=sys.stderr, flush=True)
@@ -140,6 +151,7 @@ def run(texts: list[str], *, repeat: int, source: Path, quiet: bool) -> dict:
 
     nlp = saywho.nlp.load_pipeline()
     bare_pipes = list(nlp.pipe_names)
+    batch_size = batch_size or nlp.batch_size
     memory.mark("spaCy pipeline loaded")
 
     try:
@@ -154,8 +166,8 @@ def run(texts: list[str], *, repeat: int, source: Path, quiet: bool) -> dict:
         extra = [name for name in nlp.pipe_names if name not in bare_pipes]
         if extra:
             with nlp.select_pipes(disable=extra):
-                return list(nlp.pipe(batch))
-        return list(nlp.pipe(batch))
+                return list(nlp.pipe(batch, batch_size=batch_size))
+        return list(nlp.pipe(batch, batch_size=batch_size))
 
     say(f"warming up on 1 of {len(texts)} texts ({words:,} words in all) ...")
     spacy_run(texts[:1])
@@ -199,6 +211,7 @@ def run(texts: list[str], *, repeat: int, source: Path, quiet: bool) -> dict:
             "times_s": [round(t, 4) for t in spacy_times],
             "words_per_s": round(spacy_wps, 1),
             "pipes": bare_pipes,
+            "batch_size": batch_size,
         },
         "saywho": {
             "best_s": round(saywho_best, 4),
@@ -247,7 +260,7 @@ def render(result: dict) -> str:
         f"{'saywho analyze_many':22} {saywho['best_s']:9.3f} {saywho['words_per_s']:10,.0f}",
         f"{'ratio saywho/spaCy':22} {'':9} {result['ratio_saywho_spacy_words_per_s']:10.2f}",
         "",
-        f"spaCy pipes: {', '.join(spacy['pipes'])}",
+        f"spaCy pipes: {', '.join(spacy['pipes'])}; batch size {spacy['batch_size']}",
         f"saywho attributions found: {saywho['attributions']}",
         "",
         f"{'memory after':22} {'RSS MiB':>9} {'peak MiB':>10}  (RSS after a run: results held)",

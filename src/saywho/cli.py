@@ -127,7 +127,8 @@ def eval_polnear(
     from saywho.evaluate import load_polnear
 
     gold = load_polnear(directory)
-    _score_and_print(gold[:limit] if limit else gold, json_output)
+    # PolNeAR keeps a quote and its continuations in one attribution: score it that way.
+    _score_and_print(gold[:limit] if limit else gold, json_output, merge=True)
 
 
 @eval_app.command("gold")
@@ -141,14 +142,14 @@ def eval_gold(
     _score_and_print([load_gold_file(f) for f in files], json_output)
 
 
-def _score_and_print(gold: list, json_output: bool) -> None:
+def _score_and_print(gold: list, json_output: bool, merge: bool = False) -> None:
     from saywho.core import analyze_many
     from saywho.evaluate import render_table, score
 
     documents = []
     for item in gold:
         documents.extend(analyze_many([item.text], published=item.published))
-    report = score(zip(gold, documents))
+    report = score(zip(gold, documents), merge=merge)
     if json_output:
         sys.stdout.write(json.dumps(report, indent=1, ensure_ascii=False) + "\n")
     else:

@@ -283,13 +283,16 @@ class _Assembler:
 
     def from_quotes(self) -> None:
         article = self.article
-        pending = {id(d.cue_token): d for d in self.drafts if not d.content and d.cue_token is not None}
+        # Tokens are views created on access: a cue is known by its character offset.
+        pending = {d.cue[0][0]: d for d in self.drafts if not d.content and d.cue}
+        owners = {d.cue[0][0]: d for d in self.drafts if d.content and d.cue}
         for quote in article.quotations:
             if id(quote) in self.claimed or quote.end - quote.start < 2:
                 continue
-            cue_token = self._nearby_cue(quote)
-            if cue_token is not None and id(cue_token) in pending:
-                draft = pending.pop(id(cue_token))
+            cue_token, cue_base = self._nearby_cue(quote)
+            key = cue_base + cue_token.idx if cue_token is not None else None
+            if key in pending:
+                draft = pending.pop(key)
                 draft.kind = Kind.DIRECT
                 draft.content = [(quote.start, quote.end)]
                 draft.quotes = [quote]
@@ -297,8 +300,8 @@ class _Assembler:
                 draft.confidence = 0.85
                 self.claimed.add(id(quote))
                 continue
-            if cue_token is not None:
-                owner = next((d for d in self.drafts if d.cue_token is cue_token and d.content), None)
+            if key is not None:
+                owner = owners.get(key)
                 if owner is not None and owner.kind == Kind.DIRECT:
                     # "'We will win,' he said, 'and win big.'": one cue, a quote in two pieces.
                     owner.content = sorted(owner.content + [(quote.start, quote.end)])
@@ -328,6 +331,8 @@ class _Assembler:
                 continue
             if article.paragraph_of(quote.start) - article.paragraph_of(previous.end) > 1:
                 continue
+            if not self._opens_sentence(quote):
+                continue  # a quoted fragment inside someone's sentence continues nobody
             origin = previous.continues or previous
             quoted_before = origin.kind in (Kind.DIRECT, Kind.MIXED)
             draft = _Draft(
@@ -343,28 +348,43 @@ class _Assembler:
             added.append(draft)
         self.drafts = sorted(self.drafts + added, key=lambda d: d.start)
 
-    def _nearby_cue(self, quote: Quote) -> Token | None:
+    def _opens_sentence(self, quote: Quote) -> bool:
+        before = self.article.text[max(0, quote.open - 200) : quote.open].rstrip(" \t\xa0")
+        return not before or before[-1] in "\n.!?…" + QUOTE_CHARS
+
+    def _nearby_cue(self, quote: Quote) -> tuple[Token | None, int]:
         """A reporting verb right after the closing mark ("..., ' he said") or right before
-        the opening mark ("He said: '...'"), in the same sentence."""
-        located = self._token_at(quote.end if quote.close is None else quote.close)
-        if located is None:
-            return None
-        doc, base, after_index = located
+        the opening mark ("He said: '...'"), in the same sentence; with its chunk offset."""
         text = self.article.text
         before_text = text[max(0, quote.open - 3) : quote.open].strip()
-        after = self._scan(doc, base, after_index + 1, +1, limit=6)
-        opened = self._token_at(quote.open)
-        before = None
-        if opened is not None:
-            doc_b, base_b, open_index = opened
-            before = self._scan(doc_b, base_b, open_index - 1, -1, limit=10)
-        if before_text.endswith(":") and before is not None:
+        after = before = None
+        closing = self._token_at(quote.end if quote.close is None else quote.close)
+        if closing is not None:
+            doc, base, index = closing
+            after = self._scan(doc, base, index + 1, +1, limit=6), base
+        opening = self._token_at(quote.open)
+        if opening is not None:
+            doc, base, index = opening
+            before = self._scan(doc, base, index - 1, -1, limit=10), base
+        if before_text.endswith(":") and before and before[0] is not None:
             return before
-        if after is not None:
+        lead_start = max(0, quote.open - 300)
+        lead = text[lead_start : quote.open].rstrip()
+        if lead.endswith(":") and not before_text.endswith(":"):
+            # "Trump said:" closing the previous sentence or paragraph, then the quote.
+            colon = self._token_at(lead_start + len(lead) - 1)
+            if colon is not None:
+                doc, base, index = colon
+                found = self._scan(doc, base, index - 1, -1, limit=10)
+                if found is not None:
+                    return found, base
+        if after and after[0] is not None:
             return after
-        if before is not None and (before_text.endswith((",", ":")) or not before_text or before_text[-1].isalpha()):
+        if before and before[0] is not None and (
+            before_text.endswith((",", ":")) or not before_text or before_text[-1].isalpha()
+        ):
             return before
-        return None
+        return None, 0
 
     def _token_at(self, position: int) -> tuple[Doc, int, int] | None:
         for doc, base in self.article.chunks:

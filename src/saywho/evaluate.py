@@ -661,8 +661,29 @@ def _describe_predicted(text: str, a: Attribution) -> dict:
     }
 
 
-def score(pairs: Iterable[tuple[GoldDocument, Document]]) -> dict:
-    """The evaluation report of predicted documents against their gold documents."""
+def merge_continuations(document: Document) -> Document:
+    """A copy of ``document`` in which each continuation is folded into the attribution it
+    continues, as one attribution with a broken content span. PolNeAR annotates a quote and
+    its continuations that way; saywho reports them separately."""
+    merged = document.model_copy(deep=True)
+    kept = []
+    by_index = {a.index: a for a in merged.attributions}
+    for attribution in merged.attributions:
+        origin = by_index.get(attribution.continues) if attribution.kind == "continuation" else None
+        while origin is not None and origin.kind == "continuation":
+            origin = by_index.get(origin.continues)
+        if origin is None:
+            kept.append(attribution)
+        else:
+            origin.content = sorted(origin.content + attribution.content)
+    merged.attributions = kept
+    return merged
+
+
+def score(pairs: Iterable[tuple[GoldDocument, Document]], *, merge: bool = False) -> dict:
+    """The evaluation report of predicted documents against their gold documents. With
+    ``merge``, continuations are first folded into the attributions they continue
+    (:func:`merge_continuations`), the convention of PolNeAR."""
     documents = 0
     role_counts = {r: {m: [0, 0, 0] for m in ("exact", "overlap")} for r in ROLES}  # tp pred gold
     att = [0, 0, 0]
@@ -678,6 +699,8 @@ def score(pairs: Iterable[tuple[GoldDocument, Document]]) -> dict:
         documents += 1
         text = gold_doc.text
         gold_atts = gold_doc.attributions
+        if merge:
+            predicted_doc = merge_continuations(predicted_doc)
         pred_atts = list(predicted_doc.attributions)
         for p in pred_atts:
             for role in ROLES:

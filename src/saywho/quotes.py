@@ -143,7 +143,7 @@ for _sid, _name in enumerate(_NAMES):
 
 # Styles whose marks double as apostrophes: weak closing candidates exist, and an
 # unclosed opening mark is dropped rather than reported.
-_APOSTROPHE_LIKE = frozenset({_SINGLE, _CURLY_SINGLE, _LOW_SINGLE})
+_APOSTROPHE_LIKE = tuple(sid in (_SINGLE, _CURLY_SINGLE, _LOW_SINGLE) for sid in range(8))
 
 # Opening candidates, one pattern per style (every mark opens at most one style).
 _OPEN_PATTERNS = (
@@ -169,18 +169,20 @@ def _one_of(*patterns: str) -> str:
 
 
 # Closing candidates, per style.
-_CLOSE_RES = tuple(
-    re.compile(p)
-    for p in (
-        _closing('"'),
-        "\u201d",  # ”
-        "[\u201c\u201d]",  # “ or ”
-        _closing("'"),
-        _closing("\u2019"),  # ’
-        _one_of(_closing("\u2018"), _closing("\u2019")),  # ‘ or ’
-        "\u00bb",  # »
-        "\u00ab",  # «
-    )
+_CLOSE_PATTERNS = (
+    _closing('"'),
+    "\u201d",  # ”
+    "[\u201c\u201d]",  # “ or ”
+    _closing("'"),
+    _closing("\u2019"),  # ’
+    _one_of(_closing("\u2018"), _closing("\u2019")),  # ‘ or ’
+    "\u00bb",  # »
+    "\u00ab",  # «
+)
+# The look-ahead of one style: its closing candidates (group 1) and opening candidates
+# (group 2), in text order. Closing comes first, so a " that can do both closes.
+_AHEAD_RES = tuple(
+    re.compile(f"({c})|({o})") for c, o in zip(_CLOSE_PATTERNS, _OPEN_PATTERNS, strict=True)
 )
 
 _NON_SPACE = re.compile(r"\S")
@@ -250,6 +252,7 @@ def find_quotes(text: str) -> list[Quote]:
     append = quotes.append
     make = _make_quote
     alnum = _ALNUM.search
+    is_apostrophe_like = _APOSTROPHE_LIKE
     # The quotes open around the current position, innermost last, as (limit, close):
     # marks at or after `limit` are outside the quote; `close` is the index of its
     # closing mark, -1 if it is unclosed.
@@ -289,35 +292,34 @@ def find_quotes(text: str) -> list[Quote]:
             limit = stack[-1][0] if stack else n
             name = _NAMES[sid]
 
-            # -- Bounded look-ahead for the closing mark: below `hard`.
+            # -- Bounded look-ahead for the closing mark, below `hard`: the first
+            # closing candidate before the next opening candidate of the style.
             hard = pos + MAX_SPAN + 1
             if limit < hard:
                 hard = limit
             reach = nxt[1] if nxt is not None else p_end  # this or the next paragraph
             if reach < hard:
                 hard = reach
-            # A few characters more so that look-aheads near `hard` see the real text.
+            # A few characters more, so that look-aheads near `hard` see the real text.
             stop = hard + 8 if hard + 8 < n else n
-            o = _OPEN_RES[sid].search(text, pos + 1, stop)
-            if o is not None and o.start() < hard:
-                # Up to and including the next opening candidate of the style (a " can be
-                # both; then it closes).
-                hard = o.start() + 1
-                stop = hard + 8 if hard + 8 < n else n
             close = -1
-            if sid in _APOSTROPHE_LIKE:
-                close = _pick_single_close(text, _CLOSE_RES[sid], pos + 1, hard, stop, p_end)
-            else:
-                c = _CLOSE_RES[sid].search(text, pos + 1, stop)
-                if c is not None and c.start() < hard:
-                    close = c.start()
+            c = _AHEAD_RES[sid].search(text, pos + 1, stop)
+            if c is not None and c.lastindex == 1 and c.start() < hard:
+                close = c.start()
+                if is_apostrophe_like[sid] and text[close - 1] in "sS" and _is_weak_close(text, close):
+                    # Maybe a plural possessive: look for a better candidate.
+                    close = _pick_single_close(text, _AHEAD_RES[sid], close, hard, stop, p_end)
 
             continued = pos == p_first and (pos, name) in unclosed_at_end
 
             if close >= 0:
                 stack.append((close, close))
                 if alnum(text, pos + 1, close) is not None:
-                    kind = _kind(text, pos, close)
+                    first = text[pos + 1]
+                    if first.isupper() or first.isdigit() or first.isspace():
+                        kind = _kind(text, pos, close)
+                    else:
+                        kind = "quotation"  # the common case, without a call
                     append(make(pos, close, pos + 1, close, name, kind, depth, continued))
                 continue
 
@@ -333,7 +335,7 @@ def find_quotes(text: str) -> list[Quote]:
                     end -= 1
             if end == pos + 1:
                 continue  # nothing after the mark: not a quote
-            if sid in _APOSTROPHE_LIKE and not (
+            if is_apostrophe_like[sid] and not (
                 runs_to_end and nxt is not None and _opens_style(text, nxt[0], name)
             ):
                 continue  # most likely an apostrophe: ignore it
@@ -367,18 +369,19 @@ def _opens_style(text: str, pos: int, name: str) -> bool:
 
 
 def _pick_single_close(
-    text: str, closing: re.Pattern[str], lo: int, hard: int, stop: int, own_end: int
+    text: str, ahead: re.Pattern[str], lo: int, hard: int, stop: int, own_end: int
 ) -> int:
     """Choose the closing mark for an apostrophe-like opening mark at ``lo - 1``; -1 if none.
 
-    The candidates are the matches of `closing` in ``[lo, hard)``. The first one that is
-    not weak wins; failing that, the first weak one in the opening mark's own paragraph
-    (before `own_end`): a weak candidate never closes across a line break.
+    The candidates are the closing matches of `ahead` in ``[lo, hard)`` before its first
+    opening match. The first one that is not weak wins; failing that, the first weak one
+    in the opening mark's own paragraph (before `own_end`): a weak candidate never closes
+    across a line break.
     """
     weak = -1
-    for m in closing.finditer(text, lo, stop):
+    for m in ahead.finditer(text, lo, stop):
         c = m.start()
-        if c >= hard:
+        if c >= hard or m.lastindex == 2:
             break
         if not _is_weak_close(text, c):
             return c
