@@ -172,7 +172,7 @@ def _speaker_of(verb: Token) -> tuple[Mention | None, str]:
             return None, ""
         antecedent = relative_antecedent(subject, verb)
         if antecedent is not None:
-            return mention_for(antecedent), "relative"
+            return mention_for(antecedent, cue=verb), "relative"
         return mention_for(subject), "subject"
     head = preceding_noun_phrase(verb)
     if head is not None:

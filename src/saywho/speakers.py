@@ -16,8 +16,8 @@ RELATIVE_PRONOUNS = frozenset({"who", "that", "which", "whom"})
 PERSONAL_PRONOUNS = frozenset(
     {"he", "she", "they", "it", "i", "we", "you", "him", "her", "them", "his", "its", "their"}
 )
-# Dependents that end a speaker mention: "one defense expert, who requested anonymity".
-TRAILING_DEPS = frozenset({"relcl", "appos", "acl", "advcl", "parataxis", "punct", "cc", "conj"})
+# Dependents that end a speaker mention: "a European diplomat, speaking on condition ...".
+ENDING_DEPS = frozenset({"acl", "advcl", "parataxis", "ccomp", "dep"})
 
 # Heads of an unnamed group: "analysts note", "critics say", "some argue".
 VAGUE_WORDS = frozenset(
@@ -89,20 +89,28 @@ class Mention:
         return self.head.doc[self.start : self.end].text
 
 
-def mention_for(head: Token) -> Mention:
-    """The mention headed by ``head``: its left part and close modifiers, without relative
-    clauses, appositions or anything after a comma."""
+def mention_for(head: Token, cue: Token | None = None) -> Mention:
+    """The mention headed by ``head``, as news annotation marks a source: the name with its
+    appositions, parentheticals, coordinated names and relative clauses ("Ryan Ellis, a
+    Republican tax consultant"), but not a participle, a clause giving the reason for
+    anonymity ("one defense expert, who requested anonymity"), reported on its own, nor the
+    clause holding the ``cue`` itself ("Lukashenko, who had previously insisted")."""
     doc = head.doc
     start = head.left_edge.i
     end = head.i + 1
     for child in head.rights:
-        if child.dep_ in TRAILING_DEPS or child.is_punct:
+        if child.dep_ in ENDING_DEPS or (child.dep_ == "relcl" and _mentions_anonymity(child)):
             break
+        if cue is not None and child.left_edge.i <= cue.i <= child.right_edge.i:
+            break
+        if child.is_punct:
+            continue
         end = max(end, child.right_edge.i + 1)
-    # Never start on punctuation or a quote mark, never end on them.
+    # Never start on punctuation or a quote mark, never end on them (but keep a closing
+    # parenthesis that closes one inside the mention: "Sen. David Perdue (R-Ga.)").
     while start < head.i and (doc[start].is_punct or doc[start].is_space):
         start += 1
-    while end - 1 > head.i and (doc[end - 1].is_punct or doc[end - 1].is_space):
+    while end - 1 > head.i and (doc[end - 1].is_space or (doc[end - 1].is_punct and doc[end - 1].text != ")")):
         end -= 1
     # A comma inside the left part ends an earlier phrase: "Speaking to BelTA, the head".
     for i in range(head.i - 1, start - 1, -1):
@@ -110,6 +118,10 @@ def mention_for(head: Token) -> Mention:
             start = i + 1
             break
     return Mention(head=head, start=start, end=end)
+
+
+def _mentions_anonymity(clause: Token) -> bool:
+    return bool(_REASON_WORDS.search(clause.doc[clause.left_edge.i : clause.right_edge.i + 1].text))
 
 
 def subject_of(verb: Token) -> Token | None:
