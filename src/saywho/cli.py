@@ -4,6 +4,7 @@ Errors become one line on stderr and the exit code of the exception (see errors.
 from __future__ import annotations
 
 import json
+import math
 import os
 import sys
 from datetime import date
@@ -15,7 +16,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from saywho.errors import SaywhoError, UsageError
+from saywho.errors import InputTooLargeError, SaywhoError, UsageError
 from saywho.model import Document
 
 app = typer.Typer(
@@ -27,6 +28,13 @@ app = typer.Typer(
 )
 eval_app = typer.Typer(help="Score saywho against annotated data.", no_args_is_help=True)
 app.add_typer(eval_app, name="eval")
+
+
+#: Default of ``analyze --max-size``, in MiB. The library's own default (read.DEFAULT_MAX_BYTES)
+#: is more generous; on the command line a stray 20 MB log file should fail fast, not parse
+#: for many minutes.
+DEFAULT_MAX_SIZE_MB = 10.0
+MIB = 1024 * 1024
 
 
 class OutputFormat(str, Enum):
@@ -42,6 +50,13 @@ def parse_date(value: Optional[str], option: str = "--published") -> Optional[da
         return date.fromisoformat(value)
     except ValueError:
         raise UsageError(f"{option}: '{value}' is not a date in the form YYYY-MM-DD") from None
+
+
+def parse_max_size(value: float) -> int:
+    """``--max-size`` in MiB, as a whole number of bytes (at least 1)."""
+    if not math.isfinite(value) or value <= 0:
+        raise UsageError(f"--max-size: '{value}' is not a positive number of megabytes (MiB)")
+    return max(1, int(value * MIB))
 
 
 def render_document(document: Document, console: Console) -> None:
@@ -80,12 +95,18 @@ def analyze(
     published: Optional[str] = typer.Option(None, help="Publication date, YYYY-MM-DD."),
     title: Optional[str] = typer.Option(None, help="Article title, recorded in the output."),
     min_confidence: float = typer.Option(0.0, min=0.0, max=1.0, help="Drop attributions below this confidence."),
+    max_size: float = typer.Option(
+        DEFAULT_MAX_SIZE_MB,
+        "--max-size",
+        help="Refuse an input larger than this many megabytes (MiB), before parsing it.",
+    ),
 ) -> None:
     """Find every attribution in one or more articles."""
     from saywho.core import analyze as analyze_text
     from saywho.read import read_article
 
     published_date = parse_date(published)
+    max_bytes = parse_max_size(max_size)
     if files.count("-") > 1:
         raise UsageError("standard input ('-') can be read only once")
     console = Console(highlight=False, soft_wrap=True)
@@ -93,8 +114,12 @@ def analyze(
     failures: list[SaywhoError] = []
     for name in files:
         try:
-            text = read_article(name)
+            text = read_article(name, max_bytes=max_bytes)
         except SaywhoError as error:
+            if isinstance(error, InputTooLargeError):
+                error = InputTooLargeError(
+                    f"{error}; raise the limit with --max-size (in MiB; now {max_size:g})"
+                )
             # Report and go on with the other files; the exit code tells that one failed.
             _print_error(error)
             failures.append(error)

@@ -256,6 +256,26 @@ class _Assembler:
             self._settle_quotes(draft)
             self.drafts.append(draft)
 
+    def _with_earlier_paragraphs(self, quotes: list[Quote]) -> list[Quote]:
+        """A quote that continues an unclosed quote of the previous paragraph brings that
+        paragraph's part along (a long quote over several paragraphs)."""
+        quotations = self.article.quotations
+        out = list(quotes)
+        first = quotes[0]
+        i = quotations.index(first)
+        while first.continued and i > 0 and not quotations[i - 1].closed and id(quotations[i - 1]) not in self.claimed:
+            i -= 1
+            first = quotations[i]
+            out.insert(0, first)
+        return out
+
+    def _claim(self, draft: _Draft, quotes: list[Quote]) -> None:
+        quotes = self._with_earlier_paragraphs(quotes)
+        draft.content = [(q.start, q.end) for q in quotes]
+        draft.quotes = quotes
+        for q in quotes:
+            self.claimed.add(id(q))
+
     def _settle_quotes(self, draft: _Draft) -> None:
         """Direct when the content lies inside quotation marks (then the content is the
         whole quotation), mixed when only part of it is quoted."""
@@ -270,12 +290,9 @@ class _Assembler:
         )
         if unquoted <= 3 or quoted >= 0.9 * (end - start):
             draft.kind = Kind.DIRECT
-            draft.content = [(q.start, q.end) for q in quotes]
-            draft.quotes = quotes
+            self._claim(draft, quotes)
             draft.rule = draft.rule.replace("verb", "quote-verb", 1)
             draft.confidence = max(draft.confidence, 0.9)
-            for q in quotes:
-                self.claimed.add(id(q))
         else:
             draft.kind = Kind.MIXED
 
@@ -294,11 +311,9 @@ class _Assembler:
             if key in pending:
                 draft = pending.pop(key)
                 draft.kind = Kind.DIRECT
-                draft.content = [(quote.start, quote.end)]
-                draft.quotes = [quote]
+                self._claim(draft, [quote])
                 draft.rule = "quote-adjacent-verb"
                 draft.confidence = 0.85
-                self.claimed.add(id(quote))
                 continue
             if key is not None:
                 owner = owners.get(key)
@@ -540,7 +555,7 @@ def _pipeline(nlp: Language | None) -> Language:
 
 def _parse(nlp: Language, texts: Sequence[str], batch_size: int) -> Iterator[list[tuple[Doc, int]]]:
     """Parse texts (chunked) and yield, per text, its (Doc, character offset) chunks."""
-    bounds = [split_chunks(text) for text in texts]
+    bounds = [split_chunks(text, CHUNK_CHARS) for text in texts]
     pieces = (text[s:e] for text, spans in zip(texts, bounds) for s, e in spans)
     disabled = [name for name in nlp.pipe_names if name == "saywho"]
     with nlp.select_pipes(disable=disabled):

@@ -185,6 +185,12 @@ _AHEAD_RES = tuple(
     re.compile(f"({c})|({o})") for c, o in zip(_CLOSE_PATTERNS, _OPEN_PATTERNS, strict=True)
 )
 
+# Per style, indexed by the group number in _ALL_OPEN_RE (style id + 1): the look-ahead
+# pattern, the public name, and whether the marks double as apostrophes.
+_STYLE_INFO = (None,) + tuple(
+    (_AHEAD_RES[sid], _NAMES[sid], _APOSTROPHE_LIKE[sid]) for sid in range(8)
+)
+
 _NON_SPACE = re.compile(r"\S")
 _NEXT_WORD = re.compile(r"[^\S\n]*(\w+)")
 _PREV_WORD = re.compile(r"(\w+)[^\S\n]*$")
@@ -241,8 +247,8 @@ def find_quotes(text: str) -> list[Quote]:
     """Return the quotes in ``text``, sorted by the position of their opening mark.
 
     Never raises on a ``str``: unbalanced marks give unclosed quotes or are ignored. A
-    closed pair whose content has no letter or digit (``""``, ``“...”``) is consumed but
-    not reported.
+    quote whose content has no letter or digit (``“...”``, a mark at the end of a line)
+    is not reported, though its marks are still paired up.
     """
     if not text or _ANY_MARK.search(text) is None:
         return []
@@ -251,8 +257,9 @@ def find_quotes(text: str) -> list[Quote]:
     quotes: list[Quote] = []
     append = quotes.append
     make = _make_quote
-    alnum = _ALNUM.search
-    is_apostrophe_like = _APOSTROPHE_LIKE
+    has_alnum = _ALNUM.search
+    styles = _STYLE_INFO
+    max_span = MAX_SPAN
     # The quotes open around the current position, innermost last, as (limit, close):
     # marks at or after `limit` are outside the quote; `close` is the index of its
     # closing mark, -1 if it is unclosed.
@@ -260,61 +267,73 @@ def find_quotes(text: str) -> list[Quote]:
     # (first character of the next paragraph, style name) for each unclosed quote that
     # runs to the end of its paragraph: a quote opening there is `continued`.
     unclosed_at_end: set[tuple[int, str]] = set()
-    # The paragraph of the current mark and the one after it, as (first, end, line_end):
-    # first and last-plus-one non-space characters, and the index of the "\n" ending the
-    # line (n for the last line). Computed lazily, once per paragraph that has marks.
-    para = (0, 0, -1)
+    # The paragraph of the current mark (p_) and the next one (q_, None if there is
+    # none): first and last-plus-one non-space characters, and the index of the "\n"
+    # that ends the line (n for the last line). Computed lazily, once per paragraph that
+    # holds an opening mark.
+    p_first = p_end = 0
+    p_line_end = -1
     nxt: tuple[int, int, int] | None = None
+    q_first = q_end = q_line_end = -1
 
     scan_from = 0
     while scan_from >= 0:
         resume, scan_from = scan_from, -1
         for m in _ALL_OPEN_RE.finditer(text, resume):
             pos = m.start()
-            sid = m.lastindex - 1  # type: ignore[operator]
 
-            consumed = False  # this mark already closed a quote (“ closes „, » closes «)
-            while stack and pos >= stack[-1][0]:
-                if stack.pop()[1] == pos:
-                    consumed = True
-            if consumed:
-                continue
+            if stack and pos >= stack[-1][0]:
+                consumed = False  # this mark already closed a quote (“ closes „, » closes «)
+                while stack and pos >= stack[-1][0]:
+                    if stack.pop()[1] == pos:
+                        consumed = True
+                if consumed:
+                    continue
             depth = len(stack)
             if depth >= MAX_DEPTH:
                 # Too deep: skip every mark up to the end of the innermost quote at once.
                 scan_from = stack[-1][0]
                 break
 
-            if pos > para[2]:  # a new paragraph
-                para = nxt if nxt is not None and pos < nxt[2] else _paragraph_at(text, pos)
-                nxt = _paragraph_after(text, para[2])
-            p_first, p_end, _ = para
+            if pos > p_line_end:  # a new paragraph
+                if nxt is not None and pos < q_line_end:
+                    p_first, p_end, p_line_end = nxt
+                else:
+                    p_first, p_end, p_line_end = _paragraph_at(text, pos)
+                nxt = _paragraph_after(text, p_line_end)
+                if nxt is None:
+                    q_first = q_end = q_line_end = -1
+                else:
+                    q_first, q_end, q_line_end = nxt
             limit = stack[-1][0] if stack else n
-            name = _NAMES[sid]
+            ahead, name, apostrophe_like = styles[m.lastindex]  # type: ignore[index]
 
             # -- Bounded look-ahead for the closing mark, below `hard`: the first
-            # closing candidate before the next opening candidate of the style.
-            hard = pos + MAX_SPAN + 1
+            # closing candidate before the next opening candidate of the style, in this
+            # or the next paragraph.
+            hard = pos + max_span + 1
             if limit < hard:
                 hard = limit
-            reach = nxt[1] if nxt is not None else p_end  # this or the next paragraph
+            reach = p_end if q_end < 0 else q_end
             if reach < hard:
                 hard = reach
             # A few characters more, so that look-aheads near `hard` see the real text.
             stop = hard + 8 if hard + 8 < n else n
             close = -1
-            c = _AHEAD_RES[sid].search(text, pos + 1, stop)
-            if c is not None and c.lastindex == 1 and c.start() < hard:
+            c = ahead.search(text, pos + 1, stop)
+            if c is not None and c.lastindex == 1:
                 close = c.start()
-                if is_apostrophe_like[sid] and text[close - 1] in "sS" and _is_weak_close(text, close):
+                if close >= hard:
+                    close = -1
+                elif apostrophe_like and text[close - 1] in "sS" and _is_weak_close(text, close):
                     # Maybe a plural possessive: look for a better candidate.
-                    close = _pick_single_close(text, _AHEAD_RES[sid], close, hard, stop, p_end)
+                    close = _pick_single_close(text, ahead, close, hard, stop, p_end)
 
             continued = pos == p_first and (pos, name) in unclosed_at_end
 
             if close >= 0:
                 stack.append((close, close))
-                if alnum(text, pos + 1, close) is not None:
+                if has_alnum(text, pos + 1, close) is not None:
                     first = text[pos + 1]
                     if first.isupper() or first.isdigit() or first.isspace():
                         kind = _kind(text, pos, close)
@@ -327,22 +346,21 @@ def find_quotes(text: str) -> list[Quote]:
             end = p_end
             if limit < end:
                 end = limit
-            if pos + 1 + MAX_SPAN < end:
-                end = pos + 1 + MAX_SPAN
+            if pos + 1 + max_span < end:
+                end = pos + 1 + max_span
             runs_to_end = end == p_end
             if not runs_to_end:
                 while end > pos + 1 and text[end - 1].isspace():
                     end -= 1
-            if end == pos + 1:
-                continue  # nothing after the mark: not a quote
-            if is_apostrophe_like[sid] and not (
-                runs_to_end and nxt is not None and _opens_style(text, nxt[0], name)
+            if apostrophe_like and not (
+                runs_to_end and q_first >= 0 and _opens_style(text, q_first, name)
             ):
                 continue  # most likely an apostrophe: ignore it
-            append(make(pos, None, pos + 1, end, name, "quotation", depth, continued))
-            if runs_to_end and nxt is not None:
-                unclosed_at_end.add((nxt[0], name))
             stack.append((end, -1))
+            if has_alnum(text, pos + 1, end) is not None:
+                append(make(pos, None, pos + 1, end, name, "quotation", depth, continued))
+                if runs_to_end and q_first >= 0:
+                    unclosed_at_end.add((q_first, name))
 
     return quotes
 

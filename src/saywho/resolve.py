@@ -228,9 +228,30 @@ class EntityIndex:
                 evidence.append(named.full_mention)
             note = f"the mention names {named.name}"
             return named, Resolution(method=method, evidence=_unique(evidence), note=note)
+        if head.pos_ == "PROPN":
+            by_name = self._cluster_by_name(mention.text)
+            if by_name is not None:
+                evidence = _unique([(start, end)] + ([by_name.full_mention] if by_name.full_mention else []))
+                note = f"'{mention.text}' is a name of {by_name.name} used elsewhere in the article"
+                return by_name, Resolution(method=ResolutionMethod.SURNAME, evidence=evidence, note=note)
         if lower in PRONOUN_GENDER or lower in ("they", "it", "we", "i"):
             return self._resolve_pronoun(mention, start, end)
         return self._resolve_description(mention, start, end)
+
+    def _cluster_by_name(self, written: str) -> Cluster | None:
+        """The one entity whose name or surname is ``written`` (the recogniser sometimes
+        misses a repeated name); None when no entity or several have it."""
+        words = written.replace("’s", "").replace("'s", "").lower().split()
+        words = [w for w in words if w not in HONORIFICS]
+        if not words:
+            return None
+        found = [
+            c
+            for c in self.clusters
+            if any(n.lower().split() == words for n in c.names)
+            or (c.type == "person" and len(words) == 1 and c.surname == words[0])
+        ]
+        return found[0] if len(found) == 1 else None
 
     def _resolve_pronoun(self, mention: Mention, start: int, end: int) -> tuple[Cluster, Resolution] | None:
         lower = mention.head.lower_

@@ -238,6 +238,7 @@ def find_channels(text: str, start: int, end: int) -> list[tuple[str, tuple[int,
             s = start + match.start(group)
             if value.lower().startswith("the "):
                 value, s = value[4:], s + 4
+            value = value.rstrip(".")  # "told Reuters." ends the sentence, not the name
             found.append((value, (s, s + len(value))))
     found.sort(key=lambda item: item[1])
     return found

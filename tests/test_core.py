@@ -1,0 +1,250 @@
+"""The analysis core on the seed article and on one short text per attribution pattern."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+import saywho
+from saywho.core import analyze, analyze_many, split_chunks
+from saywho.model import Kind, SourceType
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "examples" / "belarus-own-weapons.txt"
+GOLD = ROOT / "examples" / "belarus-own-weapons.gold.json"
+
+
+def only(text: str):
+    """The single attribution saywho finds in ``text``."""
+    attributions = analyze(text).attributions
+    assert len(attributions) == 1, [a.content_text for a in attributions]
+    return attributions[0]
+
+
+def test_seed_article_matches_gold_exactly():
+    text = EXAMPLE.read_text(encoding="utf-8")
+    gold = sorted(json.loads(GOLD.read_text(encoding="utf-8"))["quotes"], key=lambda q: q["content"][0])
+    found = saywho.analyze(text).attributions
+    assert len(found) == len(gold) == 11
+    for predicted, expected in zip(found, gold):
+        assert predicted.kind.value == expected["kind"]
+        assert predicted.content == [tuple(expected["content"])]
+        assert predicted.cue == ([tuple(expected["cue"])] if expected["cue"] else [])
+        assert predicted.speaker == ([tuple(expected["speaker"])] if expected["speaker"] else [])
+        assert predicted.speaker_entity == expected["speaker_entity"]
+        assert predicted.source_type.value == expected["source_type"]
+        assert predicted.channel == expected.get("channel")
+
+
+def test_seed_article_scare_quotes_and_sources():
+    text = EXAMPLE.read_text(encoding="utf-8")
+    document = analyze(text)
+    for attribution in document.attributions:
+        for start, end in attribution.content:
+            assert "Oreshnik" != text[start:end]
+    reasons = [a.anonymity_reason for a in document.attributions if a.kind == Kind.DIRECT and a.anonymity_reason]
+    assert reasons == ["requested anonymity", "speaking on condition of anonymity"]
+    continuations = [a for a in document.attributions if a.kind == Kind.CONTINUATION]
+    assert [document.attributions[a.continues].speaker_text for a in continuations] == [
+        "one defense expert",
+        "a European diplomat",
+    ]
+    entity = next(e for e in document.entities if e.name == "Alexander Lukashenko")
+    assert entity.type == "person"
+    he = next(a for a in document.attributions if a.speaker_text == "he")
+    assert he.resolution.method.value == "pronoun"
+    head_of_state = next(a for a in document.attributions if a.speaker_text == "the head of state")
+    assert head_of_state.resolution.method.value == "descriptor"
+
+
+def test_direct_quote_with_cue_after_and_apposition():
+    a = only('"We will win," said Jane Doe, the mayor of Springfield.')
+    assert a.kind == Kind.DIRECT
+    assert a.content_text == "We will win,"
+    assert a.cue_text == "said"
+    assert a.speaker_text == "Jane Doe, the mayor of Springfield"
+    assert a.speaker_entity == "Jane Doe"
+    assert a.source_type == SourceType.NAMED_PERSON
+
+
+def test_colon_introduced_quote():
+    a = only('Jane Doe said: "We will win the election."')
+    assert a.kind == Kind.DIRECT
+    assert a.content_text == "We will win the election."
+    assert a.speaker_text == "Jane Doe"
+
+
+def test_colon_then_quote_in_next_paragraph():
+    text = "At the rally, Jane Doe said:\n“We will win the election.”"
+    a = only(text)
+    assert a.kind == Kind.DIRECT and a.speaker_entity == "Jane Doe"
+    assert a.content_text == "We will win the election."
+
+
+def test_indirect_that_clause_excludes_complementizer():
+    a = only("The minister warned that prices would rise next year.")
+    assert a.kind == Kind.INDIRECT
+    assert a.content_text == "prices would rise next year"
+    assert a.cue_text == "warned"
+    assert a.speaker_text == "The minister"
+
+
+@pytest.mark.parametrize(
+    "text, content, speaker",
+    [
+        ("According to the report, unemployment rose sharply in May.", "unemployment rose sharply in May", "the report"),
+        ("Unemployment rose sharply in May, according to official figures.", "Unemployment rose sharply in May", "official figures"),
+    ],
+)
+def test_according_to(text, content, speaker):
+    a = only(text)
+    assert a.cue_text.lower() == "according to"
+    assert a.content_text == content
+    assert a.speaker_text == speaker
+    assert a.source_type == SourceType.DOCUMENT
+
+
+def test_parenthetical_says():
+    a = only("Prices will rise sharply, the minister says.")
+    assert a.content_text == "Prices will rise sharply"
+    assert a.cue_text == "says"
+
+
+def test_anonymous_source_with_reason():
+    a = only('"It is over," said a senior official, who was not authorized to speak publicly.')
+    assert a.source_type == SourceType.ANONYMOUS
+    assert a.speaker_text == "a senior official"
+    assert "not authorized to speak publicly" in a.anonymity_reason
+    start, end = a.anonymity_span
+    assert a.anonymity_reason == '"It is over," said a senior official, who was not authorized to speak publicly.'[start:end]
+
+
+def test_vague_source():
+    a = only("Critics say the law is unfair to small businesses.")
+    assert a.source_type == SourceType.VAGUE
+    assert a.speaker_entity is None
+
+
+def test_channel_told_outlet():
+    a = only('"We are ready," John Smith told Reuters.')
+    assert a.channel == "Reuters"
+    start, end = a.channel_span
+    assert '"We are ready," John Smith told Reuters.'[start:end] == "Reuters"
+
+
+def test_channel_in_a_statement():
+    a = only("The company said in a statement that it would appeal the ruling.")
+    assert a.channel == "a statement"
+    assert a.content_text == "it would appeal the ruling"
+
+
+def test_pronoun_resolves_to_preceding_person():
+    a = only('Angela Merkel arrived in Paris on Monday. "We are ready for talks," she said.')
+    assert a.speaker_text == "she"
+    assert a.speaker_entity == "Angela Merkel"
+    assert a.resolution.method.value == "pronoun"
+
+
+def test_pronoun_without_antecedent_stays_unresolved():
+    a = only('"We are ready for talks," she said.')
+    assert a.speaker_entity is None
+    assert a.resolution is None
+
+
+def test_surname_resolves_to_full_name():
+    document = analyze('Senator Maria Lopez spoke first. "This bill is dead," Lopez said.')
+    a = document.attributions[0]
+    assert a.speaker_text == "Lopez" and a.speaker_entity == "Maria Lopez"
+
+
+def test_mixed_quote_inside_reported_speech():
+    a = only('John Smith said the plan was "a total disaster" for the city.')
+    assert a.kind == Kind.MIXED
+    assert a.content_text == 'the plan was "a total disaster" for the city'
+
+
+def test_scare_quotes_are_not_attributions():
+    assert analyze("The 'Oreshnik' missile was deployed near the 'Oreshnik' base.").attributions == []
+
+
+def test_continuation_in_next_sentence_and_paragraph():
+    for separator in (" ", "\n"):
+        document = analyze(f"“We are ready,” said Anna Berg.{separator}“We have waited long enough.”")
+        first, second = document.attributions
+        assert second.kind == Kind.CONTINUATION
+        assert second.continues == 0
+        assert second.speaker == [] and second.cue == []
+        assert second.speaker_entity == "Anna Berg"
+        assert second.source_type == first.source_type
+
+
+def test_quote_interrupted_by_cue_is_one_attribution():
+    a = only('"We will win," Smith said, "and we will win big."')
+    assert [a_text for a_text in a.content_text.split(" … ")] == ["We will win,", "and we will win big."]
+
+
+def test_quote_over_two_paragraphs_by_convention():
+    a = only("“The first paragraph of a long quote,\n“and its second paragraph,” said Tom Lee.")
+    assert len(a.content) == 2
+    assert a.content_text.startswith("The first paragraph")
+
+
+@pytest.mark.parametrize("opening, closing", [("«", "»"), ("„", "“"), ("“", "”"), ("'", "'"), ("‘", "’"), ('"', '"')])
+def test_quote_styles(opening, closing):
+    text = f"{opening}We are ready for the talks,{closing} said Anna Berg."
+    a = only(text)
+    assert a.kind == Kind.DIRECT
+    assert a.content_text == "We are ready for the talks,"
+
+
+def test_unbalanced_quote_does_not_swallow_article():
+    text = 'He said "this never closes.\n\nCritics say the law is unfair to small businesses.'
+    document = analyze(text)
+    vague = [a for a in document.attributions if a.source_type == SourceType.VAGUE]
+    assert vague and vague[0].content_text == "the law is unfair to small businesses"
+
+
+def test_analyze_many_equals_analyze():
+    texts = ["Critics say the law is unfair.", '"We are ready," said Anna Berg.']
+    many = analyze_many(texts)
+    for text, document in zip(texts, many):
+        assert document.model_dump(exclude={"source"}) == analyze(text).model_dump(exclude={"source"})
+
+
+def test_ids_are_stable_and_indexed():
+    document = analyze("Critics say the law is unfair. Supporters say it is fair.")
+    assert [a.index for a in document.attributions] == [0, 1]
+    assert all(a.id == f"{document.id}:{a.index}" for a in document.attributions)
+
+
+def test_split_chunks_cover_text_and_cut_at_newlines():
+    text = ("word " * 30 + "\n") * 50
+    chunks = split_chunks(text, max_chars=400)
+    assert chunks[0][0] == 0 and chunks[-1][1] == len(text)
+    assert all(a[1] == b[0] for a, b in zip(chunks, chunks[1:]))
+    assert all(end - start <= 400 for start, end in chunks)
+    assert all(text[end - 1] == "\n" for _, end in chunks[:-1])
+
+
+def test_long_article_is_chunked_with_exact_offsets(monkeypatch):
+    import saywho.core as core
+
+    monkeypatch.setattr(core, "CHUNK_CHARS", 200)
+    paragraph = '"We are ready for the talks," said Anna Berg.\nCritics say the law is unfair.\n'
+    text = paragraph * 6
+    document = core.analyze(text)
+    assert len(document.attributions) == 12
+    for a in document.attributions:
+        for start, end in a.spans():
+            assert 0 <= start < end <= len(text)
+    assert {a.content_text for a in document.attributions} == {
+        "We are ready for the talks,",
+        "the law is unfair",
+    }
+
+
+def test_analyze_rejects_bytes():
+    with pytest.raises(TypeError):
+        analyze(b"bytes are not text")  # type: ignore[arg-type]
