@@ -12,7 +12,9 @@ from enum import Enum
 from pathlib import Path
 from typing import List, Optional
 
+import click
 import typer
+import typer.main
 from rich.console import Console
 from rich.markup import escape
 
@@ -102,7 +104,6 @@ def analyze(
     ),
 ) -> None:
     """Find every attribution in one or more articles."""
-    from saywho.core import analyze as analyze_text
     from saywho.read import read_article
 
     published_date = parse_date(published)
@@ -124,6 +125,9 @@ def analyze(
             _print_error(error)
             failures.append(error)
             continue
+        # Imported only now, so that bad input is refused without loading spaCy first.
+        from saywho.core import analyze as analyze_text
+
         document = analyze_text(
             text, published_date, title=title, source=name, min_confidence=min_confidence
         )
@@ -194,10 +198,33 @@ def _print_error(error: BaseException) -> None:
     sys.stderr.write(f"saywho: error: {message}\n")
 
 
+# click's exceptions, and those of the copy of click that recent Typer versions carry inside
+# (typer._click): the command-line errors that main() prints as one line.
+_CLICK_ERRORS = tuple(
+    {click.ClickException}
+    | {c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException"}
+)
+_ABORTS = tuple({click.exceptions.Abort, typer.Abort})
+
+
 def main(argv: Optional[list[str]] = None) -> None:
     """Entry point: run the app, turning errors into one line and an exit code."""
     try:
-        app(args=argv, prog_name="saywho", standalone_mode=True)
+        # Not standalone: click's own errors come back here, to be printed as one line
+        # instead of Typer's multi-line panel.
+        code = typer.main.get_command(app).main(args=argv, prog_name="saywho", standalone_mode=False)
+    except _ABORTS:
+        sys.stderr.write("saywho: interrupted\n")
+        sys.exit(130)
+    except _CLICK_ERRORS as error:
+        if type(error).__name__ == "NoArgsIsHelpError":
+            sys.exit(error.exit_code)  # the help is already printed, as in standalone mode
+        message = error.format_message().replace("\n", " ").strip()
+        context = getattr(error, "ctx", None)
+        if context is not None:  # a usage error: say where the help is
+            message += f" (see '{context.command_path} --help')"
+        sys.stderr.write(f"saywho: error: {message}\n")
+        sys.exit(error.exit_code)
     except SaywhoError as error:
         _print_error(error)
         sys.exit(error.exit_code)
@@ -218,6 +245,9 @@ def main(argv: Optional[list[str]] = None) -> None:
             f"saywho: internal error: {type(error).__name__}: {error} (set SAYWHO_DEBUG=1 for details)\n"
         )
         sys.exit(1)
+    if code == 130:  # Typer turns Ctrl-C during a command into exit code 130
+        sys.stderr.write("saywho: interrupted\n")
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 if __name__ == "__main__":

@@ -1,8 +1,7 @@
 """The spaCy component: ``nlp.add_pipe("saywho")`` sets ``doc._.saywho`` to the same
 Document that ``saywho.analyze`` returns for the Doc's text."""
 
-from __future__ import annotations
-
+# No "from __future__ import annotations": spaCy reads the factory's annotations at run time.
 from spacy.language import Language
 from spacy.tokens import Doc
 

@@ -137,7 +137,14 @@ def _char_spans(doc: Doc, indices: Iterable[int], base: int) -> list[tuple[int, 
             run.pop()
         if run:
             first, last = doc[run[0]], doc[run[-1]]
-            spans.append((base + first.idx, base + last.idx + len(last)))
+            start, end = first.idx, last.idx + len(last)
+            # A quote mark glued to a word ('"We') is not content either.
+            while start < end and (doc.text[start] in QUOTE_CHARS or doc.text[start].isspace()):
+                start += 1
+            while end > start and (doc.text[end - 1] in QUOTE_CHARS or doc.text[end - 1].isspace()):
+                end -= 1
+            if start < end:
+                spans.append((base + start, base + end))
     return spans
 
 

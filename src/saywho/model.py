@@ -13,7 +13,7 @@ from datetime import date
 from enum import Enum
 from typing import Annotated, Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, Field, computed_field
+from pydantic import BaseModel, ConfigDict, Field
 
 SCHEMA_VERSION = "1.0"
 
@@ -162,9 +162,7 @@ class Document(_Model):
     attributions: list[Attribution] = Field(default_factory=list)
     entities: list[Entity] = Field(default_factory=list)
 
-    @computed_field  # type: ignore[prop-decorator]
-    @property
-    def source_types(self) -> dict[str, int]:
+    def source_type_counts(self) -> dict[str, int]:
         """Number of attributions per source type."""
         counts = {t.value: 0 for t in SourceType}
         for attribution in self.attributions:

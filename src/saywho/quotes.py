@@ -292,6 +292,7 @@ def find_quotes(text: str) -> list[Quote]:
             depth = len(stack)
             if depth >= MAX_DEPTH:
                 # Too deep: skip every mark up to the end of the innermost quote at once.
+                # (Restarting the iterator at `scan_from` is the one way to jump ahead.)
                 scan_from = stack[-1][0]
                 break
 
@@ -333,13 +334,16 @@ def find_quotes(text: str) -> list[Quote]:
 
             if close >= 0:
                 stack.append((close, close))
-                if has_alnum(text, pos + 1, close) is not None:
-                    first = text[pos + 1]
-                    if first.isupper() or first.isdigit() or first.isspace():
-                        kind = _kind(text, pos, close)
-                    else:
-                        kind = "quotation"  # the common case, without a call
-                    append(make(pos, close, pos + 1, close, name, kind, depth, continued))
+                if has_alnum(text, pos + 1, close) is None:
+                    # Nothing worth reporting inside: skip to the closing mark.
+                    scan_from = close
+                    break
+                first = text[pos + 1]
+                if first.isupper() or first.isdigit() or first.isspace():
+                    kind = _kind(text, pos, close)
+                else:
+                    kind = "quotation"  # the common case, without a call
+                append(make(pos, close, pos + 1, close, name, kind, depth, continued))
                 continue
 
             # -- Not closed: the quote ends with its paragraph.
@@ -357,10 +361,12 @@ def find_quotes(text: str) -> list[Quote]:
             ):
                 continue  # most likely an apostrophe: ignore it
             stack.append((end, -1))
-            if has_alnum(text, pos + 1, end) is not None:
-                append(make(pos, None, pos + 1, end, name, "quotation", depth, continued))
-                if runs_to_end and q_first >= 0:
-                    unclosed_at_end.add((q_first, name))
+            if has_alnum(text, pos + 1, end) is None:
+                scan_from = end  # nothing worth reporting inside: skip it
+                break
+            append(make(pos, None, pos + 1, end, name, "quotation", depth, continued))
+            if runs_to_end and q_first >= 0:
+                unclosed_at_end.add((q_first, name))
 
     return quotes
 

@@ -1,0 +1,39 @@
+"""The spaCy component gives the same result on the Doc as saywho.analyze."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import spacy
+from spacy.tokens import Doc
+
+import saywho
+from saywho.nlp import installed_model
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "belarus-own-weapons.txt"
+
+
+def test_add_pipe_sets_document_on_doc():
+    nlp = spacy.load(installed_model())
+    nlp.add_pipe("saywho")
+    text = EXAMPLE.read_text(encoding="utf-8")
+    doc = nlp(text)
+    assert Doc.has_extension("saywho")
+    from_component = doc._.saywho
+    from_library = saywho.analyze(text)
+    assert from_component.model_dump(exclude={"source"}) == from_library.model_dump(exclude={"source"})
+    assert len(from_component.attributions) == 11
+
+
+def test_min_confidence_config_filters():
+    nlp = spacy.load(installed_model())
+    nlp.add_pipe("saywho", config={"min_confidence": 0.99})
+    doc = nlp('"We are ready," said Anna Berg. Critics say the law is unfair.')
+    assert doc._.saywho.attributions == []
+
+
+def test_analyze_skips_a_saywho_pipe_already_added():
+    nlp = spacy.load(installed_model())
+    nlp.add_pipe("saywho")
+    document = saywho.analyze("Critics say the law is unfair.", nlp=nlp)
+    assert [a.content_text for a in document.attributions] == ["the law is unfair"]

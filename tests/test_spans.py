@@ -1,0 +1,65 @@
+"""Property tests: every span saywho outputs slices the original text, whatever the text."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from saywho.core import analyze
+from saywho.model import Document
+
+WORDS = ["said", "says", "told", "according", "to", "he", "she", "Anna", "Berg", "critics",
+         "the", "minister", "that", "Moscow's", "don't", "nation's", "Russians'", "it", "is",
+         "over", "we", "will", "win", "'90s", "rock", "'n'", "roll", "a", "senior", "official"]
+MARKS = ['"', "'", "“", "”", "‘", "’", "«", "»", "„", "‚", "‹", "›"]
+PIECES = st.one_of(
+    st.sampled_from(WORDS),
+    st.sampled_from(MARKS),
+    st.sampled_from([" ", " ", " ", "\n", "\n\n", ",", ".", ":", "—", "\r\n", "\t", "\u00a0"]),
+    st.text(alphabet=st.characters(codec="utf-8"), max_size=3),
+)
+TEXTS = st.lists(PIECES, min_size=1, max_size=80).map("".join)
+
+
+def check_spans(text: str, document: Document) -> None:
+    assert document.characters == len(text)
+    for a in document.attributions:
+        assert a.content, "an attribution always has content"
+        for start, end in a.spans():
+            assert 0 <= start < end <= len(text)
+        for start, end in a.content:
+            # content never starts or ends with whitespace or a quotation mark
+            assert not text[start].isspace() and not text[end - 1].isspace()
+            assert text[start] not in "\"“”«»„"
+        assert a.content_text == " … ".join(text[s:e] for s, e in a.content)
+        if a.cue:
+            assert a.cue_text == " … ".join(text[s:e] for s, e in a.cue)
+        if a.speaker:
+            assert a.speaker_text == " … ".join(text[s:e] for s, e in a.speaker)
+    for entity in document.entities:
+        for start, end in entity.mentions:
+            assert 0 <= start < end <= len(text)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(TEXTS)
+def test_spans_slice_text_exactly(text):
+    check_spans(text, analyze(text))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from([
+    '"We will win," said Anna Berg.', "Critics say the law is unfair.",
+    "'It is over,' he said.", "According to the report, prices rose.", "“Unclosed quote",
+    "the 'Oreshnik' system", "’", "«Yes», said Tom.", "\n", " ",
+]), min_size=1, max_size=12).map("".join))
+def test_spans_on_sentences_with_quotes(text):
+    check_spans(text, analyze(text))
+
+
+@settings(max_examples=40, deadline=None)
+@given(TEXTS)
+def test_json_round_trip(text):
+    document = analyze(text)
+    again = Document.model_validate_json(document.model_dump_json())
+    assert again == document
