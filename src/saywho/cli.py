@@ -7,6 +7,7 @@ import json
 import math
 import os
 import sys
+import textwrap
 from datetime import date
 from enum import Enum
 from pathlib import Path
@@ -74,8 +75,9 @@ def render_document(document: Document, console: Console) -> None:
     for a in document.attributions:
         source_type = a.source_type.value if hasattr(a.source_type, "value") else a.source_type
         kind = a.kind.value if hasattr(a.kind, "value") else a.kind
-        who = a.speaker_entity or a.speaker_text or "?"
-        if a.kind == "continuation" and a.continues is not None:
+        origin = document.attributions[a.continues] if a.continues is not None else a
+        who = a.speaker_entity or origin.speaker_text or "?"
+        if a.continues is not None:
             who = f"{who} (continues #{a.continues + 1})"
         details = [kind, source_type]
         if a.speaker_text and a.speaker_text != a.speaker_entity:
@@ -87,7 +89,9 @@ def render_document(document: Document, console: Console) -> None:
         if a.anonymity_reason:
             details.append(f"anonymity: {a.anonymity_reason}")
         console.print(f"\n[bold cyan]#{a.index + 1}[/bold cyan] [bold]{escape(who)}[/bold]  {escape(' · '.join(details))}")
-        console.print(f"    “{escape(a.content_text)}”", soft_wrap=False)
+        width = max(40, console.width - 4)
+        body = "\n".join(textwrap.fill(line, width) for line in f"“{a.content_text}”".split("\n"))
+        console.print(textwrap.indent(escape(body), "    "))
 
 
 @app.command()
@@ -205,14 +209,25 @@ _CLICK_ERRORS = tuple(
     | {c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException"}
 )
 _ABORTS = tuple({click.exceptions.Abort, typer.Abort})
+_EXITS = tuple({click.exceptions.Exit, typer.Exit})
 
 
 def main(argv: Optional[list[str]] = None) -> None:
     """Entry point: run the app, turning errors into one line and an exit code."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    command = typer.main.get_command(app)
     try:
-        # Not standalone: click's own errors come back here, to be printed as one line
-        # instead of Typer's multi-line panel.
-        code = typer.main.get_command(app).main(args=argv, prog_name="saywho", standalone_mode=False)
+        # click's parsing and invocation without its (or Typer's) standalone handling, which
+        # prints usage errors as a multi-line panel and exits 1 on a broken pipe: every
+        # error comes here and becomes one line.
+        try:
+            with command.make_context("saywho", args) as context:
+                command.invoke(context)
+            code = 0
+        except _EXITS as done:  # typer.Exit(n), --help, ...
+            code = done.exit_code
+        except EOFError:  # end of input at a prompt
+            raise KeyboardInterrupt from None
     except _ABORTS:
         sys.stderr.write("saywho: interrupted\n")
         sys.exit(130)
@@ -245,8 +260,6 @@ def main(argv: Optional[list[str]] = None) -> None:
             f"saywho: internal error: {type(error).__name__}: {error} (set SAYWHO_DEBUG=1 for details)\n"
         )
         sys.exit(1)
-    if code == 130:  # Typer turns Ctrl-C during a command into exit code 130
-        sys.stderr.write("saywho: interrupted\n")
     sys.exit(code if isinstance(code, int) else 0)
 
 

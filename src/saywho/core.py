@@ -16,7 +16,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Token
 
 from saywho import __version__
-from saywho.cues import XCOMP_VERBS, according_to, is_cue_verb, verb_cue
+from saywho.cues import OBJECT_VERBS, PREPOSITION_VERBS, XCOMP_VERBS, according_to, is_cue_verb, verb_cue
 from saywho.model import Attribution, Document, Kind, SourceType, document_id
 from saywho.quotes import Quote, find_quotes
 from saywho.resolve import Cluster, EntityIndex
@@ -169,6 +169,16 @@ def _content_head(verb: Token) -> tuple[Token | None, str]:
         for child in verb.children:
             if child.dep_ == "xcomp" and any(c.dep_ == "aux" and c.lower_ == "to" for c in child.children):
                 return child, "xcomp"
+    if lemma in OBJECT_VERBS:
+        for child in verb.children:
+            if child.dep_ == "dobj" and child.pos_ in ("NOUN", "PROPN") and not child.ent_type_:
+                return child, "object"
+    if lemma in PREPOSITION_VERBS:
+        for child in verb.children:
+            if child.dep_ == "prep" and child.lower_ in PREPOSITION_VERBS[lemma]:
+                objects = [c for c in child.children if c.dep_ in ("pobj", "pcomp")]
+                if objects:
+                    return objects[0], "prep-object"
     return None, ""
 
 
@@ -227,7 +237,7 @@ class _Assembler:
                 if speaker.start > content_head.left_edge.i and speaker.end <= content_head.right_edge.i + 1:
                     exclude = set(range(speaker.start, speaker.end))
                 draft.content = _char_spans(doc, _clause_tokens(content_head, exclude), base)
-                if rule == "xcomp":
+                if rule in ("xcomp", "object", "prep-object"):
                     draft.confidence -= 0.15
             if draft.content:
                 self._settle_quotes(draft)

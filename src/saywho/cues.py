@@ -53,7 +53,32 @@ DOCUMENT_NOUNS = frozenset(
     """.split()
 )
 
-REPORTING_VERBS = SPEECH_VERBS | THOUGHT_VERBS
+# Verbs of stance and evaluation whose object is the content ("criticized the plan",
+# "announced a new tax"); PolNeAR annotates them as attributions.
+OBJECT_VERBS = frozenset(
+    """
+    announce deny confirm acknowledge admit reveal predict propose recommend demand
+    criticize criticise praise support oppose reject endorse blame cite condemn defend
+    question accuse attack dispute welcome applaud decry denounce slam blast dismiss
+    """.split()
+)
+
+# Verbs whose content is the object of a preposition ("called for new sanctions").
+PREPOSITION_VERBS = {
+    "call": ("for",),
+    "speak": ("about", "of", "out"),
+    "talk": ("about",),
+    "warn": ("of", "about", "against"),
+    "complain": ("about", "of"),
+    "insist": ("on",),
+    "argue": ("for", "against"),
+    "brag": ("about",),
+    "boast": ("about", "of"),
+    "comment": ("on",),
+    "push": ("for",),
+}
+
+REPORTING_VERBS = SPEECH_VERBS | THOUGHT_VERBS | OBJECT_VERBS | frozenset(PREPOSITION_VERBS)
 
 
 @dataclass(frozen=True, slots=True)
