@@ -248,3 +248,22 @@ def test_long_article_is_chunked_with_exact_offsets(monkeypatch):
 def test_analyze_rejects_bytes():
     with pytest.raises(TypeError):
         analyze(b"bytes are not text")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "text, cue, content",
+    [
+        ("The senator criticized the new tax plan on Monday.", "criticized", "the new tax plan"),
+        ("The governor called for new sanctions against the company.", "called for", "new sanctions against the company"),
+        ("Smith wants to cut taxes for small businesses.", "wants", "to cut taxes for small businesses"),
+    ],
+)
+def test_stance_patterns(text, cue, content):
+    a = only(text)
+    assert a.kind == Kind.INDIRECT
+    assert a.cue_text == cue
+    assert a.content_text == content
+
+
+def test_passive_subject_is_not_a_source():
+    assert analyze("The plant is expected to open next year.").attributions == []

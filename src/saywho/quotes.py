@@ -157,11 +157,6 @@ _OPEN_PATTERNS = (
     "\u00bb",  # »
 )
 _OPEN_RES = tuple(re.compile(p) for p in _OPEN_PATTERNS)
-# The same patterns in one alternation, to walk all opening marks in text order; group
-# i + 1 matches style i. The leading look-ahead lets the engine skip non-marks quickly.
-_ALL_OPEN_RE = re.compile(
-    f"(?=[{_OPENING_MARKS}])(?:" + "|".join(f"({p})" for p in _OPEN_PATTERNS) + ")"
-)
 
 
 def _one_of(*patterns: str) -> str:
@@ -183,6 +178,27 @@ _CLOSE_PATTERNS = (
 # (group 2), in text order. Closing comes first, so a " that can do both closes.
 _AHEAD_RES = tuple(
     re.compile(f"({c})|({o})") for c, o in zip(_CLOSE_PATTERNS, _OPEN_PATTERNS, strict=True)
+)
+
+
+def _worth_scanning(sid: int) -> str:
+    """The opening pattern of style `sid` as the main scan uses it.
+
+    An apostrophe-like opening mark whose next mark of the same style on the line is
+    another opening mark cannot close, so it would be dropped anyway. Excluding it right
+    in the regex (in C) keeps texts full of stray apostrophes fast.
+    """
+    opening = _OPEN_PATTERNS[sid]
+    if not _APOSTROPHE_LIKE[sid]:
+        return opening
+    closing = _CLOSE_PATTERNS[sid]
+    return f"{opening}(?!(?:(?!{closing}|{opening})[^\n])*(?!{closing}){opening})"
+
+
+# All opening marks, in text order, in one alternation: group i + 1 matches style i.
+# The leading look-ahead lets the engine skip quickly over text without marks.
+_ALL_OPEN_RE = re.compile(
+    f"(?=[{_OPENING_MARKS}])(?:" + "|".join(f"({_worth_scanning(sid)})" for sid in range(8)) + ")"
 )
 
 # Per style, indexed by the group number in _ALL_OPEN_RE (style id + 1): the look-ahead
