@@ -7,6 +7,7 @@ shares the spaCy pipeline between tests; the few subprocess tests check the inst
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import subprocess
@@ -196,6 +197,32 @@ def test_twenty_megabytes_fail_fast_through_the_entry_point(tmp_path):
     assert "too large" in done.stderr and "--max-size" in done.stderr
     assert "Traceback" not in done.stderr
     assert elapsed < 10, f"took {elapsed:.1f} s"
+
+
+class ClosedPipe(io.TextIOBase):
+    """Standard output whose reader has gone away (`saywho analyze ... | head`)."""
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+
+    def write(self, text: str) -> int:
+        raise BrokenPipeError(32, "Broken pipe")
+
+    def fileno(self) -> int:
+        return self.fd
+
+    def isatty(self) -> bool:
+        return False
+
+
+@pytest.mark.parametrize("format", ["text", "json", "jsonl"])
+def test_closed_output_pipe_is_not_an_error(cli, tmp_path, monkeypatch, format):
+    path = write(tmp_path, "a.txt", ARTICLE_A)
+    with open(tmp_path / "stdout", "wb") as sink:
+        monkeypatch.setattr(sys, "stdout", ClosedPipe(sink.fileno()))
+        result = cli("analyze", "--format", format, path)
+    assert result.code == 0
+    assert result.err == ""
 
 
 # --- several files, standard input -----------------------------------------------------

@@ -55,6 +55,14 @@ def parse_date(value: Optional[str], option: str = "--published") -> Optional[da
         raise UsageError(f"{option}: '{value}' is not a date in the form YYYY-MM-DD") from None
 
 
+class _Console(Console):
+    """rich's Console, but a closed pipe is left to main(), as for the JSON formats."""
+
+    def on_broken_pipe(self) -> None:  # rich's own exits with status 1
+        self.quiet = True
+        raise BrokenPipeError
+
+
 def parse_max_size(value: float) -> int:
     """``--max-size`` in MiB, as a whole number of bytes (at least 1)."""
     if not math.isfinite(value) or value <= 0:
@@ -114,7 +122,7 @@ def analyze(
     max_bytes = parse_max_size(max_size)
     if files.count("-") > 1:
         raise UsageError("standard input ('-') can be read only once")
-    console = Console(highlight=False, soft_wrap=True)
+    console = _Console(highlight=False, soft_wrap=True)
     documents: list[Document] = []
     failures: list[SaywhoError] = []
     for name in files:
