@@ -16,7 +16,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Token
 
 from saywho import __version__
-from saywho.cues import OBJECT_VERBS, PREPOSITION_VERBS, XCOMP_VERBS, according_to, is_cue_verb, verb_cue
+from saywho.cues import OBJECT_VERBS, PREPOSITION_VERBS, SPEECH_VERBS, XCOMP_VERBS, according_to, is_cue_verb, verb_cue
 from saywho.model import Attribution, Document, Kind, SourceType, document_id
 from saywho.quotes import Quote, find_quotes
 from saywho.resolve import Cluster, EntityIndex
@@ -233,9 +233,9 @@ class _Assembler:
                 base=base,
             )
             if content_head is not None:
-                exclude = set()
-                if speaker.start > content_head.left_edge.i and speaker.end <= content_head.right_edge.i + 1:
-                    exclude = set(range(speaker.start, speaker.end))
+                # The speaker and cue are never content, even when the parse puts them
+                # inside the content clause ("'You winning?' she said, but ...").
+                exclude = set(range(speaker.start, speaker.end)) | set(range(cue.start, cue.end))
                 draft.content = _char_spans(doc, _clause_tokens(content_head, exclude), base)
                 if rule in ("xcomp", "object", "prep-object"):
                     draft.confidence -= 0.15
@@ -341,8 +341,27 @@ class _Assembler:
                     self.claimed.add(id(quote))
                     continue
         self.drafts = [d for d in self.drafts if d.content]
+        self._drop_nested_stances()
         self.drafts.sort(key=lambda d: d.start)
         self._continuations()
+
+    def _drop_nested_stances(self) -> None:
+        """"He said he hoped it would work": the belief or plan inside someone's reported
+        words is part of what they said, not a second attribution. Speech verbs inside
+        reported content ("X said Y told him ...") are kept."""
+        contents = [(s, e) for d in self.drafts if d.kind != Kind.DIRECT for s, e in d.content]
+        kept = []
+        for draft in self.drafts:
+            token = draft.cue_token
+            nested = (
+                draft.kind == Kind.INDIRECT
+                and token is not None
+                and token.lemma_.lower() not in SPEECH_VERBS
+                and any(s <= draft.cue[0][0] and draft.cue[0][1] <= e for s, e in contents)
+            )
+            if not nested:
+                kept.append(draft)
+        self.drafts = kept
 
     def _continuations(self) -> None:
         article = self.article
@@ -397,7 +416,10 @@ class _Assembler:
         opening = self._token_at(quote.open)
         if opening is not None:
             doc, base, index = opening
-            before = self._scan(doc, base, index - 1, -1, limit=10), base
+            # After a colon the cue may stand further back ("Trump said on Tuesday: ...");
+            # otherwise it must be right before the quote ("said Tuesday that '...'").
+            reach = 10 if before_text.endswith((":", ",")) else 4
+            before = self._scan(doc, base, index - 1, -1, limit=reach), base
         if before_text.endswith(":") and before and before[0] is not None:
             return before
         lead_start = max(0, quote.open - 300)

@@ -71,6 +71,13 @@ MAX_SPAN = 2000
 #: Opening marks nested deeper than this are ignored (keeps adversarial input cheap).
 MAX_DEPTH = 6
 
+# An opening mark with no letter or digit within this many characters after it, on its
+# line, is ignored: no quote starts with a longer run of marks, spaces and punctuation.
+_NEAR = 32
+
+# Restarting the scan further on costs about as much as scanning a few hundred characters.
+_LONG_SKIP = 256
+
 #: The style names a ``Quote`` can carry.
 STYLES = ("double", "curly-double", "single", "curly-single", "guillemet", "low", "low-single")
 
@@ -185,21 +192,20 @@ def _worth_scanning(sid: int) -> str:
     """The opening pattern of style `sid` as the main scan uses it.
 
     An apostrophe-like opening mark whose next mark of the same style on the line is
-    another opening mark cannot close, so it would be dropped anyway. Excluding it right
-    in the regex (in C) keeps texts full of stray apostrophes fast.
+    another opening mark cannot close, so it would be dropped as an apostrophe anyway.
+    Excluding it right in the regex (in C) keeps texts full of stray apostrophes fast.
     """
     opening = _OPEN_PATTERNS[sid]
     if not _APOSTROPHE_LIKE[sid]:
         return opening
     closing = _CLOSE_PATTERNS[sid]
-    return f"{opening}(?!(?:(?!{closing}|{opening})[^\n])*(?!{closing}){opening})"
+    return f"{opening}(?!(?:(?!{closing}|{opening})[^\\n])*(?!{closing}){opening})"
 
 
-# All opening marks, in text order, in one alternation: group i + 1 matches style i.
-# The leading look-ahead lets the engine skip quickly over text without marks.
-_ALL_OPEN_RE = re.compile(
-    f"(?=[{_OPENING_MARKS}])(?:" + "|".join(f"({_worth_scanning(sid)})" for sid in range(8)) + ")"
-)
+# All opening marks, in text order, in one alternation. Each branch starts with its mark
+# (a literal), so the regex engine can jump from mark to mark without trying the branches
+# everywhere, and ends with an empty group: group i + 1 matched means style i.
+_ALL_OPEN_RE = re.compile("|".join(f"{_worth_scanning(sid)}()" for sid in range(8)))
 
 # Per style, indexed by the group number in _ALL_OPEN_RE (style id + 1): the look-ahead
 # pattern, the public name, and whether the marks double as apostrophes.
@@ -208,6 +214,7 @@ _STYLE_INFO = (None,) + tuple(
 )
 
 _NON_SPACE = re.compile(r"\S")
+_NO_WORD_RUN = re.compile(f"[^\\w\\n]{{{_NEAR},}}")
 _NEXT_WORD = re.compile(r"[^\S\n]*(\w+)")
 _PREV_WORD = re.compile(r"(\w+)[^\S\n]*$")
 
@@ -280,23 +287,41 @@ def find_quotes(text: str) -> list[Quote]:
     # marks at or after `limit` are outside the quote; `close` is the index of its
     # closing mark, -1 if it is unclosed.
     stack: list[tuple[int, int]] = []
-    # (first character of the next paragraph, style name) for each unclosed quote that
-    # runs to the end of its paragraph: a quote opening there is `continued`.
-    unclosed_at_end: set[tuple[int, str]] = set()
-    # The paragraph of the current mark (p_) and the next one (q_, None if there is
+    # Styles of the unclosed quotes that run to the end of their paragraph, and where the
+    # next paragraph starts: a quote of one of these styles opening there is `continued`.
+    open_at_end: set[str] = set()
+    open_at_end_next = -1
+    # The paragraph of the current mark (p_) and the next one (q_, all -1 if there is
     # none): first and last-plus-one non-space characters, and the index of the "\n"
     # that ends the line (n for the last line). Computed lazily, once per paragraph that
     # holds an opening mark.
     p_first = p_end = 0
     p_line_end = -1
-    nxt: tuple[int, int, int] | None = None
     q_first = q_end = q_line_end = -1
+    non_space = _NON_SPACE.search
+    find = text.find
 
-    scan_from = 0
-    while scan_from >= 0:
-        resume, scan_from = scan_from, -1
-        for m in _ALL_OPEN_RE.finditer(text, resume):
+    # Stretches where no opening mark has a letter or digit close enough after it.
+    dead = _dead_zones(text)
+    dead.reverse()  # popped from the end, in text order
+    dead_start, dead_end = dead.pop() if dead else (n + 1, n + 1)
+
+    # The text is scanned in segments between dead zones; the scan also jumps ahead over
+    # the inside of quotes it has no use for. Restarting the iterator is how it jumps.
+    resume = 0
+    while resume < n:
+        while dead_end <= resume:
+            dead_start, dead_end = dead.pop() if dead else (n + 1, n + 1)
+        if dead_start <= resume:
+            resume = dead_end
+            continue
+        segment_end = dead_start if dead_start < n else n
+        scan_from = dead_end  # where to go on once this segment is done
+        # A few characters past the segment so that look-aheads see the real text.
+        for m in _ALL_OPEN_RE.finditer(text, resume, min(n, segment_end + 8)):
             pos = m.start()
+            if pos >= segment_end:
+                break
 
             if stack and pos >= stack[-1][0]:
                 consumed = False  # this mark already closed a quote (“ closes „, » closes «)
@@ -308,20 +333,25 @@ def find_quotes(text: str) -> list[Quote]:
             depth = len(stack)
             if depth >= MAX_DEPTH:
                 # Too deep: skip every mark up to the end of the innermost quote at once.
-                # (Restarting the iterator at `scan_from` is the one way to jump ahead.)
                 scan_from = stack[-1][0]
                 break
 
             if pos > p_line_end:  # a new paragraph
-                if nxt is not None and pos < q_line_end:
-                    p_first, p_end, p_line_end = nxt
+                if pos < q_line_end:
+                    p_first, p_end, p_line_end = q_first, q_end, q_line_end
                 else:
                     p_first, p_end, p_line_end = _paragraph_at(text, pos)
-                nxt = _paragraph_after(text, p_line_end)
-                if nxt is None:
+                q = non_space(text, p_line_end)
+                if q is None:
                     q_first = q_end = q_line_end = -1
                 else:
-                    q_first, q_end, q_line_end = nxt
+                    q_first = q.start()
+                    q_line_end = find("\n", q_first)
+                    if q_line_end < 0:
+                        q_line_end = n
+                    q_end = q_line_end
+                    while text[q_end - 1].isspace():
+                        q_end -= 1
             limit = stack[-1][0] if stack else n
             ahead, name, apostrophe_like = styles[m.lastindex]  # type: ignore[index]
 
@@ -346,14 +376,16 @@ def find_quotes(text: str) -> list[Quote]:
                     # Maybe a plural possessive: look for a better candidate.
                     close = _pick_single_close(text, ahead, close, hard, stop, p_end)
 
-            continued = pos == p_first and (pos, name) in unclosed_at_end
+            continued = pos == open_at_end_next and name in open_at_end
 
             if close >= 0:
                 stack.append((close, close))
                 if has_alnum(text, pos + 1, close) is None:
-                    # Nothing worth reporting inside: skip to the closing mark.
-                    scan_from = close
-                    break
+                    # Nothing worth reporting inside; skip a long stretch of it at once.
+                    if close - pos > _LONG_SKIP:
+                        scan_from = close
+                        break
+                    continue
                 first = text[pos + 1]
                 if first.isupper() or first.isdigit() or first.isspace():
                     kind = _kind(text, pos, close)
@@ -378,13 +410,38 @@ def find_quotes(text: str) -> list[Quote]:
                 continue  # most likely an apostrophe: ignore it
             stack.append((end, -1))
             if has_alnum(text, pos + 1, end) is None:
-                scan_from = end  # nothing worth reporting inside: skip it
-                break
+                # Nothing worth reporting inside; skip a long stretch of it at once.
+                if end - pos > _LONG_SKIP:
+                    scan_from = end
+                    break
+                continue
             append(make(pos, None, pos + 1, end, name, "quotation", depth, continued))
             if runs_to_end and q_first >= 0:
-                unclosed_at_end.add((q_first, name))
+                if open_at_end_next != q_first:
+                    open_at_end_next = q_first
+                    open_at_end = set()
+                open_at_end.add(name)
+        resume = scan_from
 
     return quotes
+
+
+def _dead_zones(text: str) -> list[tuple[int, int]]:
+    """Stretches ``[start, end)`` in which an opening mark is not worth looking at.
+
+    That is where no letter or digit follows within ``_NEAR`` characters on the same
+    line: inside long runs of marks, spaces and punctuation. Skipping them at once keeps
+    texts that are nothing but quote marks fast; no quote starts like that.
+    """
+    zones = []
+    n = len(text)
+    for m in _NO_WORD_RUN.finditer(text):
+        start, end = m.span()
+        if end < n and text[end] != "\n":
+            end -= _NEAR  # the last _NEAR characters of the run do have a word close by
+        if end > start:
+            zones.append((start, end))
+    return zones
 
 
 def _paragraph_at(text: str, pos: int) -> tuple[int, int, int]:
@@ -395,12 +452,6 @@ def _paragraph_at(text: str, pos: int) -> tuple[int, int, int]:
         line_end = len(text)
     line = text[start:line_end]
     return start + len(line) - len(line.lstrip()), start + len(line.rstrip()), line_end
-
-
-def _paragraph_after(text: str, line_end: int) -> tuple[int, int, int] | None:
-    """The next line after `line_end` with a non-space character on it, if any."""
-    m = _NON_SPACE.search(text, line_end)
-    return None if m is None else _paragraph_at(text, m.start())
 
 
 def _opens_style(text: str, pos: int, name: str) -> bool:
