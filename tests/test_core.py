@@ -267,3 +267,25 @@ def test_stance_patterns(text, cue, content):
 
 def test_passive_subject_is_not_a_source():
     assert analyze("The plant is expected to open next year.").attributions == []
+
+
+def test_quote_signed_with_a_dash():
+    a = only("“We deserve a better president.” ― Jorge Falcon")
+    assert a.kind == Kind.DIRECT
+    assert a.speaker_text == "Jorge Falcon" and a.cue_text == "―"
+    assert a.content_text == "We deserve a better president."
+
+
+def test_continued_introduces_a_quote():
+    document = analyze('"It is over," said Terry Strada.\nShe continued, "All we ask is a hearing."')
+    second = document.attributions[1]
+    assert second.kind == Kind.DIRECT and second.cue_text == "continued"
+    assert second.speaker_entity == "Terry Strada"
+
+
+def test_cue_with_content_and_a_quote_after_its_colon():
+    document = analyze('Trump will make news on Monday, Kall said: "I feel like he has a surprise."')
+    kinds = sorted(a.kind.value for a in document.attributions)
+    assert kinds == ["direct", "indirect"]
+    direct = next(a for a in document.attributions if a.kind == Kind.DIRECT)
+    assert direct.content_text == "I feel like he has a surprise." and direct.speaker_text == "Kall"

@@ -8,6 +8,7 @@ This module parses the text with spaCy and assembles the attributions.
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Iterable, Iterator, Sequence
@@ -35,6 +36,8 @@ from saywho.speakers import (
 # at paragraph breaks, which also bounds memory for very large inputs.
 CHUNK_CHARS = 100_000
 QUOTE_CHARS = "\"'“”‘’«»„‚‹›"
+# "“...” ― Name": the dash that signs a quote, then the name.
+DASH_BYLINE = re.compile(r"[ \t\u00a0]*([―—–])[ \t\u00a0]*(?=[A-Z])")
 # How far (characters) a quote without a cue may be from the attribution it continues.
 CONTINUATION_REACH = 2_000
 
@@ -340,6 +343,20 @@ class _Assembler:
                     owner.quotes.append(quote)
                     self.claimed.add(id(quote))
                     continue
+                if owner is not None and self._after_colon(quote):
+                    # "Prices will rise, Kall said: 'I feel it.'": a second statement, same cue.
+                    draft = _Draft(
+                        kind=Kind.DIRECT, content=[], cue=owner.cue, rule="quote-after-colon",
+                        confidence=0.8, speaker=owner.speaker, speaker_base=owner.speaker_base,
+                        cue_token=owner.cue_token, base=owner.base,
+                    )
+                    self._claim(draft, [quote])
+                    self.drafts.append(draft)
+                    continue
+            byline = self._dash_byline(quote)
+            if byline is not None:
+                self._claim(byline, [quote])
+                self.drafts.append(byline)
         self.drafts = [d for d in self.drafts if d.content]
         self._drop_nested_stances()
         self.drafts.sort(key=lambda d: d.start)
@@ -398,6 +415,33 @@ class _Assembler:
             self.claimed.add(id(quote))
             added.append(draft)
         self.drafts = sorted(self.drafts + added, key=lambda d: d.start)
+
+    def _after_colon(self, quote: Quote) -> bool:
+        return self.article.text[max(0, quote.open - 300) : quote.open].rstrip().endswith(":")
+
+    def _dash_byline(self, quote: Quote) -> _Draft | None:
+        """'“We deserve better.” ― Jorge Falcon': a quote signed with a dash and a name."""
+        if quote.close is None:
+            return None
+        text = self.article.text
+        match = DASH_BYLINE.match(text, quote.close + 1)
+        if match is None:
+            return None
+        located = self._token_at(match.end())
+        if located is None:
+            return None
+        doc, base, index = located
+        end = index
+        while end < len(doc) and doc[end].pos_ == "PROPN" and doc[end].sent.start == doc[index].sent.start:
+            end += 1
+        if end == index:
+            return None
+        mention = Mention(head=doc[end - 1], start=index, end=end)
+        dash = match.start(1)
+        return _Draft(
+            kind=Kind.DIRECT, content=[], cue=[(dash, dash + 1)], rule="quote-dash-byline",
+            confidence=0.75, speaker=mention, speaker_base=base, base=base,
+        )
 
     def _opens_sentence(self, quote: Quote) -> bool:
         before = self.article.text[max(0, quote.open - 200) : quote.open].rstrip(" \t\xa0")

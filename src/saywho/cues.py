@@ -20,6 +20,7 @@ SPEECH_VERBS = frozenset(
     charge boast quip joke concede conclude estimate reveal disclose hint signal indicate
     point shout scream whisper yell cry write blog posit speculate counter retort rebut
     brag lament proclaim assure inform remind advise recommend propose demand urge
+    continue sing chant
     threaten guarantee affirm aver attest certify concur agree disagree object protest
     predict forecast project calculate find show
     """.split()

@@ -71,8 +71,8 @@ MAX_SPAN = 2000
 #: Opening marks nested deeper than this are ignored (keeps adversarial input cheap).
 MAX_DEPTH = 6
 
-# An opening mark with no letter or digit within this many characters after it, on its
-# line, is ignored: no quote starts with a longer run of marks, spaces and punctuation.
+# An opening mark with no letter or digit within this many characters after it is ignored:
+# no quote starts with a longer run of marks, spaces and punctuation.
 _NEAR = 32
 
 # Restarting the scan further on costs about as much as scanning a few hundred characters.
@@ -214,7 +214,6 @@ _STYLE_INFO = (None,) + tuple(
 )
 
 _NON_SPACE = re.compile(r"\S")
-_NO_WORD_RUN = re.compile(f"[^\\w\\n]{{{_NEAR},}}")
 _NEXT_WORD = re.compile(r"[^\S\n]*(\w+)")
 _PREV_WORD = re.compile(r"(\w+)[^\S\n]*$")
 
@@ -301,27 +300,23 @@ def find_quotes(text: str) -> list[Quote]:
     non_space = _NON_SPACE.search
     find = text.find
 
-    # Stretches where no opening mark has a letter or digit close enough after it.
-    dead = _dead_zones(text)
-    dead.reverse()  # popped from the end, in text order
-    dead_start, dead_end = dead.pop() if dead else (n + 1, n + 1)
-
-    # The text is scanned in segments between dead zones; the scan also jumps ahead over
-    # the inside of quotes it has no use for. Restarting the iterator is how it jumps.
+    # The scan jumps ahead over the inside of quotes it has no use for, and over long
+    # runs of marks and punctuation; restarting the iterator is how it jumps.
     resume = 0
     while resume < n:
-        while dead_end <= resume:
-            dead_start, dead_end = dead.pop() if dead else (n + 1, n + 1)
-        if dead_start <= resume:
-            resume = dead_end
-            continue
-        segment_end = dead_start if dead_start < n else n
-        scan_from = dead_end  # where to go on once this segment is done
-        # A few characters past the segment so that look-aheads see the real text.
-        for m in _ALL_OPEN_RE.finditer(text, resume, min(n, segment_end + 8)):
+        scan_from = n  # where to go on if the loop breaks
+        for m in _ALL_OPEN_RE.finditer(text, resume):
             pos = m.start()
-            if pos >= segment_end:
-                break
+
+            if has_alnum(text, pos + 1, pos + 1 + _NEAR) is None:
+                # No word close by: not a quote. Skip the whole run of non-words at once.
+                w = has_alnum(text, pos + 1)
+                if w is None:
+                    break
+                if w.start() - _NEAR - pos > _LONG_SKIP:
+                    scan_from = w.start() - _NEAR
+                    break
+                continue
 
             if stack and pos >= stack[-1][0]:
                 consumed = False  # this mark already closed a quote (“ closes „, » closes «)
@@ -424,24 +419,6 @@ def find_quotes(text: str) -> list[Quote]:
         resume = scan_from
 
     return quotes
-
-
-def _dead_zones(text: str) -> list[tuple[int, int]]:
-    """Stretches ``[start, end)`` in which an opening mark is not worth looking at.
-
-    That is where no letter or digit follows within ``_NEAR`` characters on the same
-    line: inside long runs of marks, spaces and punctuation. Skipping them at once keeps
-    texts that are nothing but quote marks fast; no quote starts like that.
-    """
-    zones = []
-    n = len(text)
-    for m in _NO_WORD_RUN.finditer(text):
-        start, end = m.span()
-        if end < n and text[end] != "\n":
-            end -= _NEAR  # the last _NEAR characters of the run do have a word close by
-        if end > start:
-            zones.append((start, end))
-    return zones
 
 
 def _paragraph_at(text: str, pos: int) -> tuple[int, int, int]:
