@@ -17,23 +17,15 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "shared" / "examples"
 SEED = EXAMPLES / "belarus-own-weapons.txt"
 SEED_GOLD = EXAMPLES / "belarus-own-weapons.gold.json"
 
-OPENING = {
-    "double": '"',
-    "curly-double": "“",
-    "single": "'",
-    "curly-single": "‘",
-    "guillemet": "«»",
-    "low": "„",
-    "low-single": "‚",
-}
-CLOSING = {
-    "double": '"',
-    "curly-double": "”",
-    "single": "'",
-    "curly-single": "’",
-    "guillemet": "»«",
-    "low": "“”",
-    "low-single": "‘’",
+# style -> {opening mark: the closing marks it pairs with}
+PAIRS = {
+    "double": {'"': '"'},
+    "curly-double": {"“": "”"},
+    "single": {"'": "'"},
+    "curly-single": {"‘": "’"},
+    "guillemet": {"«": "»", "»": "«"},
+    "low": {"„": "“”"},
+    "low-single": {"‚": "‘’"},
 }
 
 
@@ -59,10 +51,10 @@ def check_invariants(text: str, quotes: list[Quote]) -> None:
         assert q.style in STYLES
         assert q.kind in ("quotation", "term")
         assert q.depth >= 0
-        assert text[q.open : q.start] in OPENING[q.style] and q.start == q.open + 1
+        assert q.start == q.open + 1 and text[q.open] in PAIRS[q.style]
         if q.closed:
             assert q.close is not None and q.end == q.close
-            assert text[q.close] in CLOSING[q.style]
+            assert text[q.close] in PAIRS[q.style][text[q.open]]
             assert q.close - q.open <= MAX_SPAN + 1
         else:
             assert q.kind == "quotation"
@@ -108,7 +100,7 @@ def test_each_style(text: str, style: str, inner: str) -> None:
     assert (content(text, q), q.style, q.kind, q.depth, q.closed, q.continued) == (
         inner, style, "quotation", 0, True, False,
     )  # fmt: skip
-    assert text[q.close] in CLOSING[style]
+    assert text[q.close] in PAIRS[style][text[q.open]]
     check_invariants(text, quotes)
 
 
@@ -219,6 +211,7 @@ def test_plural_possessive_followed_by_speech_verb_closes() -> None:
         ("'Yes,' he said.", "Yes,", "quotation"),
         ("He said 'No' and left.", "No", "quotation"),  # after a speech verb
         ("“Oreshnik” is the name.", "Oreshnik", "quotation"),  # opens the sentence
+        ("A headline\n'Oreshnik' opens this one.", "Oreshnik", "quotation"),
         ("They praised the “Very Big New Plan” today.", "Very Big New Plan", "quotation"),
     ],
 )
@@ -255,6 +248,11 @@ def test_quote_does_not_cross_two_line_breaks() -> None:
     text = "He said “the first part.\nA narrative paragraph.\nAnother one ends,” oddly."
     quotes = find_quotes(text)
     assert [(content(text, q), q.closed) for q in quotes] == [("the first part.", False)]
+
+
+def test_no_crossing_into_a_paragraph_that_opens_with_a_mark() -> None:
+    text = "He said 'Certainly, we will.\n“Other,” she said. But ours,' he added."
+    assert summary(text) == [("Other,", "curly-double", "quotation", 0, True)]
 
 
 def test_continuation_paragraphs() -> None:
@@ -345,6 +343,15 @@ def test_quote_longer_than_max_span_is_not_closed() -> None:
     assert not q.closed
 
 
+def test_found_quotes_are_ordinary_quote_values() -> None:
+    text = "He said “yes” and “no"
+    assert find_quotes(text) == [
+        Quote(8, 12, 9, 12, "curly-double", "quotation", 0, False),
+        Quote(18, None, 19, 21, "curly-double", "quotation", 0, False),
+    ]
+    assert len(set(find_quotes(text))) == 2
+
+
 def test_closed_property() -> None:
     q = Quote(0, 5, 1, 5, "double", "quotation", 0, False)
     assert q.closed
@@ -414,52 +421,65 @@ def test_never_raises_on_any_text(text: str) -> None:
     check_invariants(text, find_quotes(text))
 
 
-@settings(max_examples=100, deadline=None)
-@given(st.lists(st.sampled_from(_PIECES), min_size=1, max_size=60).map("".join))
-def test_result_does_not_depend_on_what_follows_a_far_paragraph(text: str) -> None:
-    # The scan is local: text appended after two more paragraphs cannot change anything
-    # that ended before them.
-    tail = "\nplain one.\nplain two.\n“tail quote” and 'more'"
-    before = [q for q in find_quotes(text) if "\n" not in text[q.open :]]
+@settings(max_examples=200, deadline=None)
+@given(article_like)
+def test_paragraphs_after_the_next_one_change_nothing(text: str) -> None:
+    # The scan is local: appending paragraphs with no marks in the first one cannot
+    # change any quote that opens in `text`.
+    tail = "\nplain one.\n“tail quote” and 'more'\n"
     after = [q for q in find_quotes(text + tail) if q.open < len(text)]
-    assert after[: len(before)] == before
+    assert after == find_quotes(text)
 
 
 # --- speed ----------------------------------------------------------------------------------
+# CPU time, not wall time, so that a busy machine does not fail the tests. The bounds are
+# loose: they are there to catch quadratic behaviour, which would take hours here.
 
 
 def _timed(text: str) -> tuple[list[Quote], float]:
-    t0 = time.perf_counter()
+    t0 = time.process_time()
     quotes = find_quotes(text)
-    return quotes, time.perf_counter() - t0
+    return quotes, time.process_time() - t0
 
 
 @pytest.mark.parametrize(
     "unit",
     [
         "“",  # only opening marks, one endless paragraph
-        " 'a",  # only ambiguous opening marks
-        "'",
-        "\"'",
-        " s' x",  # only possessive-like closing candidates
-        "“a\n",  # one unclosed quote per paragraph
+        "'",  # only doubled (never opening) marks
+        "\"'",  # marks that open and close each other, with nothing inside
+        "“”",
+        "„“«»‚‘",
+        " 'a",  # ambiguous opening marks, never closed
+        " s' x",  # possessive-like closing candidates only
+        "“a ",  # unambiguous opening marks, never closed: nested up to MAX_DEPTH
     ],
 )
-def test_pathological_20mb_is_fast(unit: str) -> None:
+def test_20mb_of_marks_is_fast(unit: str) -> None:
     text = unit * (20_000_000 // len(unit))
     quotes, elapsed = _timed(text)
     check_invariants(text[:5000], [q for q in quotes if extent_end(q) <= 5000])
-    assert elapsed < 5.0, f"{elapsed:.1f}s"
+    assert elapsed < 15.0, f"{elapsed:.1f}s"
 
 
-def test_article_like_20mb_is_fast() -> None:
+def test_20mb_article_like_text_is_fast() -> None:
     paragraph = (
         "The president's remarks, 'In the event of conflict, people would fight,' he "
         "warned. “We need ‘our own’ weapons,” said one expert, as the 'Oreshnik' system "
-        "and the Russians' arms «arrive» „soon“.\n"
+        "and the Russians' arms «arrive» „soon“. Analysts note the nation's and "
+        "Moscow's views differ, and that Belarus's industry is small.\n"
     )
-    text = paragraph * (20_000_000 // len(paragraph))
-    quotes, elapsed = _timed(text)
-    per_paragraph = 6
-    assert len(quotes) == per_paragraph * (20_000_000 // len(paragraph))
-    assert elapsed < 10.0, f"{elapsed:.1f}s"
+    repeat = 20_000_000 // len(paragraph)
+    quotes, elapsed = _timed(paragraph * repeat)
+    assert len(quotes) == 6 * repeat
+    assert elapsed < 15.0, f"{elapsed:.1f}s"
+
+
+def test_many_quotes_scale_linearly() -> None:
+    # Dense quotes everywhere: 2 MB, about 250,000 quotes.
+    unit = "He said 'no,' “yes” and ‘maybe’, «non» „ja“ \"q\" x\n"
+    small, t_small = _timed(unit * 5_000)
+    large, t_large = _timed(unit * 50_000)
+    assert len(large) == 10 * len(small) == 6 * 50_000
+    assert t_large < 15.0
+    assert t_large < 30 * max(t_small, 0.01)  # ten times the text, not a hundred

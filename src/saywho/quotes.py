@@ -10,12 +10,11 @@ news article, without any NLP model. It knows these styles::
 
 How it works
 ------------
-1. Regular expressions (C speed) list, per style, the positions of every *opening
-   candidate* and every *closing candidate*. The unambiguous marks “ ” „ « » are always
-   candidates. The ambiguous marks " ' ‘ ’ ‚ are candidates only in context:
+1. Candidates. The unambiguous marks “ ” „ « » are always candidates. The ambiguous
+   marks " ' ‘ ’ ‚ are candidates only in context:
 
    * opening: preceded by the start of the text, whitespace, an opening bracket, a dash
-     or another opening mark, and followed by a non-space character;
+     or another opening mark, and followed by a non-space character (not the same mark);
    * closing: preceded by a non-space character and followed by whitespace, punctuation,
      a closing bracket, a quote mark or the end of the text -- or preceded by , . ! ? …
 
@@ -23,19 +22,22 @@ How it works
    apostrophe. A few elisions are excluded explicitly ('90s, rock 'n' roll, 'em, 'tis).
    A plural possessive (the Russians' weapons) is a closing candidate only: it never
    opens a quote, and it closes one only when an opening mark of its style is pending.
+   These rules live in regular expressions, so that the tests run in C.
 
 2. One pass over the opening candidates, in text order, with a stack of the quotes that
-   are open around the current position. For each opening mark the closing mark is found
-   by a bounded look-ahead (bisection in the pre-computed candidate lists):
+   are open around the current position. For each opening mark, one bounded regex search
+   looks ahead for the closing mark. It must come
 
-   * it must come before the next opening candidate of the same style (a style never
-     nests inside itself: “a “b” c” reads as an unclosed quote that holds “b”), before
-     the end of the enclosing quote, within ``MAX_SPAN`` characters, and in the same
-     paragraph or the next one (a quote may cross one line break);
-   * for the apostrophe-like styles (' ‘ ‚) a candidate that looks like a plural
-     possessive (``s'`` followed by a word) is weak: a later, stronger candidate wins
-     (``'The Russians' arms are ours,' he said``), and a weak one is used only as a last
-     resort, in the quote's own paragraph.
+   * before the next opening candidate of the same style (a style never nests inside
+     itself: “a “b” c” reads as an unclosed quote that holds “b”);
+   * before the end of the enclosing quote, within ``MAX_SPAN`` characters;
+   * in the same paragraph or the next one (a quote may cross one line break), and in
+     the next one only when that paragraph does not itself open with a quote mark.
+
+   For the apostrophe-like styles (' ‘ ‚) a candidate that looks like a plural possessive
+   (``s'`` followed by a word) is weak: a later, stronger candidate wins (``'The Russians'
+   arms are ours,' he said``), and a weak one is used only as a last resort, in the
+   quote's own paragraph.
 
    A quote that is not closed ends at the end of its paragraph (minus trailing
    whitespace) with ``close=None``, and the marks inside it are scanned as nested
@@ -46,8 +48,10 @@ How it works
 3. Each closed quote of one to three capitalised words embedded in a sentence is a
    scare-quoted term (``kind='term'``), see ``_kind``.
 
-Every step is a bisection or a scan over closing candidates that no other opening mark of
-the same style looks at, so the cost is close to linear in the length of the text.
+Cost: each look-ahead stops at the next mark of its own style, so no stretch of text is
+searched by more than one opening mark per style, and the scan jumps over runs of marks
+with no word nearby and over quotes nested deeper than ``MAX_DEPTH``. The time is linear
+in the length of the text plus about 1 µs per opening mark and 2-3 µs per quote found.
 
 Paragraphs are lines separated by ``"\\n"`` (a ``"\\r"`` before it is whitespace like any
 other). Blank lines are not paragraphs: "the next paragraph" is the next line with a
@@ -57,8 +61,8 @@ non-space character on it, so articles with blank lines between paragraphs work 
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, fields
 from typing import Literal
 
 __all__ = ["MAX_DEPTH", "MAX_SPAN", "STYLES", "Quote", "find_quotes"]
@@ -215,7 +219,7 @@ _STYLE_INFO = (None,) + tuple(
 
 _NON_SPACE = re.compile(r"\S")
 _NEXT_WORD = re.compile(r"[^\S\n]*(\w+)")
-_PREV_WORD = re.compile(r"(\w+)[^\S\n]*$")
+_PREV_WORD = re.compile(r"(\w+)[^\S\n]*\Z")  # \Z: "$" would also match before a "\n"
 
 # Words that introduce speech: a short quote right after one is a quotation, not a term
 # ("he said 'No'"), and one right before a weak closing candidate makes it strong.
@@ -224,14 +228,13 @@ _SPEECH_WORDS = frozenset(
     "warned insisted declared stated shouted tweeted".split()
 )
 
+_ALNUM = re.compile(r"[^\W_]")  # a letter or a digit
+
 _TERM_MAX_WORDS = 3
 _END_PUNCT = ",.!?\u2026;:"
 
 
-_ALNUM = re.compile(r"[^\W_]")
-
-
-def _quote_factory():
+def _quote_factory() -> Callable[..., Quote]:
     """A faster ``Quote(...)`` for the scanner's inner loop.
 
     The ``__init__`` of a frozen dataclass goes through ``object.__setattr__`` for every
@@ -239,10 +242,10 @@ def _quote_factory():
     about half the time, which matters for texts with millions of marks.
     """
     new = object.__new__
-    setters = [getattr(Quote, f).__set__ for f in Quote.__slots__]
+    setters = [getattr(Quote, f.name).__set__ for f in fields(Quote)]
     s_open, s_close, s_start, s_end, s_style, s_kind, s_depth, s_cont = setters
 
-    def make(open_, close, start, end, style, kind, depth, continued):  # noqa: PLR0913
+    def make(open_, close, start, end, style, kind, depth, continued):  # noqa: ANN001, ANN202
         q = new(Quote)
         s_open(q, open_)
         s_close(q, close)
@@ -297,6 +300,7 @@ def find_quotes(text: str) -> list[Quote]:
     p_first = p_end = 0
     p_line_end = -1
     q_first = q_end = q_line_end = -1
+    reach = 0  # where closing marks may be looked for: p_end or q_end
     non_space = _NON_SPACE.search
     find = text.find
 
@@ -347,16 +351,18 @@ def find_quotes(text: str) -> list[Quote]:
                     q_end = q_line_end
                     while text[q_end - 1].isspace():
                         q_end -= 1
+                # A quote may run on into the next paragraph, unless that one opens with
+                # a quote mark of its own (then this one ends with its paragraph).
+                reach = q_end if q_first >= 0 and text[q_first] not in _OPENING_MARKS else p_end
             limit = stack[-1][0] if stack else n
             ahead, name, apostrophe_like = styles[m.lastindex]  # type: ignore[index]
 
             # -- Bounded look-ahead for the closing mark, below `hard`: the first
             # closing candidate before the next opening candidate of the style, in this
-            # or the next paragraph.
+            # paragraph or, within `reach`, the next one.
             hard = pos + max_span + 1
             if limit < hard:
                 hard = limit
-            reach = p_end if q_end < 0 else q_end
             if reach < hard:
                 hard = reach
             # A few characters more, so that look-aheads near `hard` see the real text.
