@@ -19,12 +19,12 @@ SEED_GOLD = EXAMPLES / "belarus-own-weapons.gold.json"
 
 # style -> {opening mark: the closing marks it pairs with}
 PAIRS = {
-    "double": {'"': '"'},
-    "curly-double": {"“": "”"},
-    "single": {"'": "'"},
-    "curly-single": {"‘": "’"},
+    "double": {'"': '"”'},
+    "curly-double": {"“": "”\""},
+    "single": {"'": "'’"},
+    "curly-single": {"‘": "’'"},
     "guillemet": {"«": "»", "»": "«"},
-    "low": {"„": "“”"},
+    "low": {"„": "“”\""},
     "low-single": {"‚": "‘’"},
 }
 
@@ -483,3 +483,17 @@ def test_many_quotes_scale_linearly() -> None:
     assert len(large) == 10 * len(small) == 6 * 50_000
     assert t_large < 15.0
     assert t_large < 30 * max(t_small, 0.01)  # ten times the text, not a hundred
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ('there was “no evidence" yet.\n\n"We see no link," he said.', ["no evidence", "We see no link,"]),
+        ("He called it 'a disgrace’ on Monday.", ["a disgrace"]),
+        ('“We will win,” she said, "and win big."', ["We will win,", "and win big."]),
+    ],
+)
+def test_mixed_marks_of_one_family_pair_up(text: str, expected: list[str]) -> None:
+    quotes = find_quotes(text)
+    assert [content(text, q) for q in quotes if q.depth == 0] == expected
+    check_invariants(text, quotes)

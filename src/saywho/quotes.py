@@ -211,10 +211,28 @@ def _worth_scanning(sid: int) -> str:
 # everywhere, and ends with an empty group: group i + 1 matched means style i.
 _ALL_OPEN_RE = re.compile("|".join(f"{_worth_scanning(sid)}()" for sid in range(8)))
 
+# News text mixes straight and curly marks of one family ("“no evidence\"", "'yes’").
+# When a quote finds no closing mark of its own style in its paragraph, the other marks
+# of its family may close it: a double mark closes with any double closing mark, a single
+# one with any single closing mark. Own style first, so nesting ("... “the end” ...")
+# still pairs as written.
+_FAMILY_CLOSE = {
+    _DOUBLE: _one_of(_closing('"'), "\u201d"),
+    _CURLY: _one_of("\u201d", _closing('"')),
+    _LOW: _one_of("[\u201c\u201d]", _closing('"')),
+    _SINGLE: _one_of(_closing("'"), _closing("\u2019")),
+    _CURLY_SINGLE: _one_of(_closing("\u2019"), _closing("'")),
+}
+_LOOSE_AHEAD_RES = tuple(
+    re.compile(f"({_FAMILY_CLOSE[sid]})|({_OPEN_PATTERNS[sid]})") if sid in _FAMILY_CLOSE else None
+    for sid in range(8)
+)
+
 # Per style, indexed by the group number in _ALL_OPEN_RE (style id + 1): the look-ahead
-# pattern, the public name, and whether the marks double as apostrophes.
+# pattern, the public name, whether the marks double as apostrophes, and the family
+# look-ahead (or None).
 _STYLE_INFO = (None,) + tuple(
-    (_AHEAD_RES[sid], _NAMES[sid], _APOSTROPHE_LIKE[sid]) for sid in range(8)
+    (_AHEAD_RES[sid], _NAMES[sid], _APOSTROPHE_LIKE[sid], _LOOSE_AHEAD_RES[sid]) for sid in range(8)
 )
 
 _NON_SPACE = re.compile(r"\S")
@@ -355,7 +373,7 @@ def find_quotes(text: str) -> list[Quote]:
                 # a quote mark of its own (then this one ends with its paragraph).
                 reach = q_end if q_first >= 0 and text[q_first] not in _OPENING_MARKS else p_end
             limit = stack[-1][0] if stack else n
-            ahead, name, apostrophe_like = styles[m.lastindex]  # type: ignore[index]
+            ahead, name, apostrophe_like, loose = styles[m.lastindex]  # type: ignore[index]
 
             # -- Bounded look-ahead for the closing mark, below `hard`: the first
             # closing candidate before the next opening candidate of the style, in this
@@ -376,6 +394,12 @@ def find_quotes(text: str) -> list[Quote]:
                 elif apostrophe_like and text[close - 1] in "sS" and _is_weak_close(text, close):
                     # Maybe a plural possessive: look for a better candidate.
                     close = _pick_single_close(text, ahead, close, hard, stop, p_end)
+            if close < 0 and loose is not None:
+                # No mark of its own style: a mark of its family, in this paragraph only.
+                loose_hard = hard if hard < p_end + 1 else p_end + 1
+                c = loose.search(text, pos + 1, stop)
+                if c is not None and c.lastindex == 1 and c.start() < loose_hard:
+                    close = c.start()
 
             continued = pos == open_at_end_next and name in open_at_end
 
