@@ -141,11 +141,12 @@ def _char_spans(doc: Doc, indices: Iterable[int], base: int) -> list[tuple[int, 
         if run:
             first, last = doc[run[0]], doc[run[-1]]
             start, end = first.idx, last.idx + len(last)
-            # A quote mark glued to a word ('"We') is not content either.
-            while start < end and (doc.text[start] in QUOTE_CHARS or doc.text[start].isspace()):
-                start += 1
-            while end > start and (doc.text[end - 1] in QUOTE_CHARS or doc.text[end - 1].isspace()):
-                end -= 1
+            # A quote mark glued to a word ('"We') is not content either. (Doc.text is
+            # rebuilt on every access: read the characters from the tokens instead.)
+            if first.text[0] in QUOTE_CHARS:
+                start += len(first.text) - len(first.text.lstrip(QUOTE_CHARS))
+            if last.text[-1] in QUOTE_CHARS:
+                end -= len(last.text) - len(last.text.rstrip(QUOTE_CHARS))
             if start < end:
                 spans.append((base + start, base + end))
     return spans
@@ -486,7 +487,7 @@ class _Assembler:
 
     def _token_at(self, position: int) -> tuple[Doc, int, int] | None:
         for doc, base in self.article.chunks:
-            if base <= position < base + len(doc.text):
+            if base <= position < base + doc[-1].idx + len(doc[-1].text_with_ws) if len(doc) else False:
                 span = doc.char_span(position - base, position - base + 1, alignment_mode="expand")
                 if span is None or len(span) == 0:
                     return None

@@ -222,7 +222,7 @@ class EntityIndex:
             method = ResolutionMethod.NAME
             evidence = [(start, end)]
             if named.full_mention and named.full_mention != (start, end):
-                written = head.doc.text[start - base : end - base]
+                written = mention.text
                 if written.split()[-1:] != named.name.split()[-1:] or len(written.split()) < len(named.name.split()):
                     method = ResolutionMethod.SURNAME
                 evidence.append(named.full_mention)
