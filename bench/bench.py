@@ -203,7 +203,8 @@ def run(
     return {
         "texts": len(texts),
         "words": words,
-        "source": str(source),
+        # Relative to the working directory, so that printed results name no machine path.
+        "source": os.path.relpath(source),
         "repeat": repeat,
         "spacy": {
             "best_s": round(spacy_best, 4),
