@@ -289,3 +289,14 @@ def test_cue_with_content_and_a_quote_after_its_colon():
     assert kinds == ["direct", "indirect"]
     direct = next(a for a in document.attributions if a.kind == Kind.DIRECT)
     assert direct.content_text == "I feel like he has a surprise." and direct.speaker_text == "Kall"
+
+
+def test_parenthetical_cue_inside_the_sentence():
+    a = only("Climate change, Mr. Obama often says, is the greatest threat facing the world.")
+    assert a.cue_text == "says" and a.speaker_text == "Mr. Obama"
+    assert a.content_text.split(" … ") == ["Climate change", "is the greatest threat facing the world"]
+
+
+def test_object_and_predicate_of_call():
+    a = only("The campaign called the charges unsubstantiated.")
+    assert a.cue_text == "called" and a.content_text == "the charges unsubstantiated"

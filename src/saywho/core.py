@@ -163,27 +163,39 @@ def _clause_tokens(head: Token, exclude: set[int] = frozenset()) -> list[int]:
     return indices
 
 
-def _content_head(verb: Token) -> tuple[Token | None, str]:
-    """The token heading the content of a reporting verb, and the rule name."""
-    for child in verb.children:
-        if child.dep_ == "ccomp":
-            return child, "ccomp"
+def _content_tokens(verb: Token, exclude: set[int]) -> tuple[list[int], str]:
+    """Token indices of the content of a reporting verb, and the rule name; no tokens when
+    the verb has no content the rules recognise."""
     lemma = verb.lemma_.lower()
+    children = list(verb.children)
+    for child in children:
+        if child.dep_ == "ccomp":
+            return _clause_tokens(child, exclude), "ccomp"
     if lemma in XCOMP_VERBS:
-        for child in verb.children:
+        for child in children:
             if child.dep_ == "xcomp" and any(c.dep_ == "aux" and c.lower_ == "to" for c in child.children):
-                return child, "xcomp"
+                return _clause_tokens(child, exclude), "xcomp"
     if lemma in OBJECT_VERBS:
-        for child in verb.children:
-            if child.dep_ == "dobj" and child.pos_ in ("NOUN", "PROPN") and not child.ent_type_:
-                return child, "object"
+        objects = [c for c in children if c.dep_ == "dobj" and c.pos_ in ("NOUN", "PROPN", "PRON")]
+        predicates = [c for c in children if c.dep_ == "oprd"]
+        if objects and predicates:
+            # "called the charges unsubstantiated": the object and what it is called.
+            tokens = _clause_tokens(objects[0], exclude) + _clause_tokens(predicates[0], exclude)
+            return sorted(tokens), "object-predicate"
+        if objects and objects[0].pos_ != "PRON" and not objects[0].ent_type_:
+            return _clause_tokens(objects[0], exclude), "object"
     if lemma in PREPOSITION_VERBS:
-        for child in verb.children:
+        for child in children:
             if child.dep_ == "prep" and child.lower_ in PREPOSITION_VERBS[lemma]:
                 objects = [c for c in child.children if c.dep_ in ("pobj", "pcomp")]
                 if objects:
-                    return objects[0], "prep-object"
-    return None, ""
+                    return _clause_tokens(objects[0], exclude), "prep-object"
+    if verb.dep_ == "parataxis" and lemma in SPEECH_VERBS and verb.head.pos_ in ("VERB", "AUX"):
+        # "Climate change, Mr. Obama often says, is the greatest threat": the sentence
+        # around the parenthetical cue is the content.
+        inner = exclude | {t.i for t in verb.subtree}
+        return _clause_tokens(verb.head, inner), "parenthetical"
+    return [], ""
 
 
 def _speaker_of(verb: Token) -> tuple[Mention | None, str]:
@@ -220,7 +232,6 @@ class _Assembler:
                 continue  # the speaker's own words: "I think", "we know"
             if any(c.dep_ == "auxpass" for c in token.children):
                 continue  # "is expected to", "was told": the subject is not the source
-            content_head, rule = _content_head(token)
             speaker, speaker_rule = _speaker_of(token)
             if speaker is None:
                 continue
@@ -229,19 +240,21 @@ class _Assembler:
                 kind=Kind.INDIRECT,
                 content=[],
                 cue=[cue.char_span(base)],
-                rule=f"verb-{rule}" if rule else "verb",
+                rule="verb",
                 confidence=0.8 if speaker_rule != "preceding" else 0.65,
                 speaker=speaker,
                 speaker_base=base,
                 cue_token=token,
                 base=base,
             )
-            if content_head is not None:
-                # The speaker and cue are never content, even when the parse puts them
-                # inside the content clause ("'You winning?' she said, but ...").
-                exclude = set(range(speaker.start, speaker.end)) | set(range(cue.start, cue.end))
-                draft.content = _char_spans(doc, _clause_tokens(content_head, exclude), base)
-                if rule in ("xcomp", "object", "prep-object"):
+            # The speaker and cue are never content, even when the parse puts them
+            # inside the content clause ("'You winning?' she said, but ...").
+            exclude = set(range(speaker.start, speaker.end)) | set(range(cue.start, cue.end))
+            tokens, rule = _content_tokens(token, exclude)
+            if tokens:
+                draft.rule = f"verb-{rule}"
+                draft.content = _char_spans(doc, tokens, base)
+                if rule not in ("ccomp", "parenthetical"):
                     draft.confidence -= 0.15
             if draft.content:
                 self._settle_quotes(draft)

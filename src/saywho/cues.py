@@ -61,6 +61,7 @@ OBJECT_VERBS = frozenset(
     announce deny confirm acknowledge admit reveal predict propose recommend demand
     criticize criticise praise support oppose reject endorse blame cite condemn defend
     question accuse attack dispute welcome applaud decry denounce slam blast dismiss
+    call label brand describe dub
     """.split()
 )
 
