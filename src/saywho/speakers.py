@@ -57,7 +57,9 @@ ANONYMITY_PATTERNS = [
     )
 ]
 # Only phrases that really mention anonymity or authorisation are reasons.
-_REASON_WORDS = re.compile(r"anonym|not\s+(?:be\s+)?(?:named|identified)|authori[sz]ed", re.IGNORECASE)
+_REASON_WORDS = re.compile(
+    r"anonym|(?:not\s+)?(?:to\s+)?be\s+(?:named|identified)|authori[sz]ed", re.IGNORECASE
+)
 
 CHANNEL_PATTERNS = [
     # "Speaking to BelTA", "talking with reporters"
@@ -65,7 +67,7 @@ CHANNEL_PATTERNS = [
     # "told Reuters", "told reporters"
     re.compile(r"\b(?i:told)\s+(?P<channel>(?:the\s+)?[A-Z][\w.&'-]*(?:\s+[A-Z][\w.&'-]*)*|reporters|journalists)"),
     # "in an interview with CNN", "in an interview"
-    re.compile(r"\b(?i:in)\s+an?\s+(?:\w+\s+)?interview(?:\s+(?:with|on)\s+(?P<channel>(?:the\s+)?[A-Z][\w.&'-]*(?:\s+[A-Z][\w.&'-]*)*))?"),
+    re.compile(r"\b(?i:in)\s+an?\s+(?:\w+\s+)?interview\s+(?:with|on)\s+(?P<channel>(?:the\s+)?[A-Z][\w.&'-]*(?:\s+[A-Z][\w.&'-]*)*)"),
     # "in a statement", "in a tweet", "on Twitter"
     re.compile(r"\bin\s+(?P<channel>an?\s+(?:\w+\s+)?(?:statement|tweet|post|press\s+release|press\s+conference|news\s+conference|op-ed|letter|email|e-mail|speech|video|blog\s+post|interview|radio\s+address|television\s+address))\b"),
     re.compile(r"\b(?:on|via)\s+(?P<channel>Twitter|Facebook|X|Instagram|Telegram|TikTok|YouTube|Truth\s+Social|television|TV|radio)\b"),
@@ -230,9 +232,13 @@ def anonymity_reason(text: str, start: int, end: int) -> tuple[str, tuple[int, i
 def find_channels(text: str, start: int, end: int) -> list[tuple[str, tuple[int, int]]]:
     """Channels ("BelTA", "a statement") mentioned in text[start:end], with their spans."""
     found = []
+    taken: list[tuple[int, int]] = []  # the earlier, more specific patterns win
     window = text[start:end]
     for pattern in CHANNEL_PATTERNS:
         for match in pattern.finditer(window):
+            if any(a < match.end() and match.start() < b for a, b in taken):
+                continue
+            taken.append(match.span())
             group = "channel" if match.group("channel") else 0
             value = match.group(group)
             s = start + match.start(group)
