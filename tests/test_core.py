@@ -300,3 +300,10 @@ def test_parenthetical_cue_inside_the_sentence():
 def test_object_and_predicate_of_call():
     a = only("The campaign called the charges unsubstantiated.")
     assert a.cue_text == "called" and a.content_text == "the charges unsubstantiated"
+
+
+def test_paragraphs_are_lines_with_text():
+    text = 'Intro line.\n\n"We are ready," said Anna Berg.\n\n\nCritics say the law is unfair.\n'
+    document = analyze(text)
+    assert document.paragraphs == 3
+    assert [a.paragraph for a in document.attributions] == [1, 2]

@@ -36,6 +36,8 @@ from saywho.speakers import (
 # at paragraph breaks, which also bounds memory for very large inputs.
 CHUNK_CHARS = 100_000
 QUOTE_CHARS = "\"'“”‘’«»„‚‹›"
+# The start of each line that has text on it.
+PARAGRAPH = re.compile(r"^[^\S\n]*\S", re.MULTILINE)
 # "“...” ― Name": the dash that signs a quote, then the name.
 DASH_BYLINE = re.compile(r"[ \t\u00a0]*([―—–])[ \t\u00a0]*(?=[A-Z])")
 # How far (characters) a quote without a cue may be from the attribution it continues.
@@ -100,14 +102,15 @@ class _Article:
         self.quotations = [q for q in quotes if q.kind == "quotation" and q.depth == 0]
         self.terms = [(q.start, q.end) for q in quotes if q.kind == "term"]
         self._quote_starts = [q.start for q in self.quotations]
-        self.paragraph_starts = [0] + [i + 1 for i, c in enumerate(text) if c == "\n"]
+        # A paragraph is a line with text on it; blank lines separate, they do not count.
+        self.paragraph_starts = [m.start() for m in PARAGRAPH.finditer(text)] or [0]
         self.sentence_starts: list[int] = []
         for doc, base in chunks:
             self.sentence_starts.extend(base + s.start_char for s in doc.sents)
         self.entities = EntityIndex(chunks, excluded=self.terms)
 
     def paragraph_of(self, position: int) -> int:
-        return bisect.bisect_right(self.paragraph_starts, position) - 1
+        return max(0, bisect.bisect_right(self.paragraph_starts, position) - 1)
 
     def sentence_of(self, position: int) -> int:
         return max(0, bisect.bisect_right(self.sentence_starts, position) - 1)
@@ -635,7 +638,7 @@ def _document(
         published=published,
         characters=len(text),
         words=len(text.split()),
-        paragraphs=sum(1 for line in text.split("\n") if line.strip()),
+        paragraphs=len(PARAGRAPH.findall(text)),
         sentences=len(article.sentence_starts),
         attributions=attributions,
         entities=article.entities.entities(),
