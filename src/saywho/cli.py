@@ -115,8 +115,7 @@ def analyze(
         help="Refuse an input larger than this many megabytes (MiB), before parsing it.",
     ),
 ) -> None:
-    """Find every attribution in one or more articles."""
-    from saywho.read import read_article
+    """Find every attribution in one or more articles (.txt, or .html/.htm pages)."""
 
     published_date = parse_date(published)
     max_bytes = parse_max_size(max_size)
@@ -127,12 +126,8 @@ def analyze(
     failures: list[SaywhoError] = []
     for name in files:
         try:
-            text = read_article(name, max_bytes=max_bytes)
+            article = _load(name, max_bytes, max_size)
         except SaywhoError as error:
-            if isinstance(error, InputTooLargeError):
-                error = InputTooLargeError(
-                    f"{error}; raise the limit with --max-size (in MiB; now {max_size:g})"
-                )
             # Report and go on with the other files; the exit code tells that one failed.
             _print_error(error)
             failures.append(error)
@@ -141,8 +136,14 @@ def analyze(
         from saywho.core import analyze as analyze_text
 
         document = analyze_text(
-            text, published_date, title=title, source=name, min_confidence=min_confidence
+            article.text,
+            published_date or article.published,
+            title=title or article.title,
+            source=name,
+            min_confidence=min_confidence,
         )
+        if article.extracted:
+            document.text = article.text  # the spans index into the extracted text
         if format == OutputFormat.jsonl:
             sys.stdout.write(document.model_dump_json() + "\n")
             sys.stdout.flush()
@@ -156,6 +157,80 @@ def analyze(
         sys.stdout.write(json.dumps(payload[0] if len(files) == 1 else payload, ensure_ascii=False, indent=1) + "\n")
     if failures:
         raise typer.Exit(failures[0].exit_code)
+
+
+def _load(name: str, max_bytes: int, max_size: float):
+    """Read one input, with the --max-size hint on a file that is too large."""
+    from saywho.read import load_article
+
+    try:
+        return load_article(name, max_bytes=max_bytes)
+    except InputTooLargeError as error:
+        raise InputTooLargeError(f"{error}; raise the limit with --max-size (in MiB; now {max_size:g})") from None
+
+
+class AuditFormat(str, Enum):
+    text = "text"
+    json = "json"
+    markdown = "markdown"
+    html = "html"
+
+
+@app.command()
+def audit(
+    file: str = typer.Argument(..., help="Article file (.txt, or an .html/.htm page); '-' reads standard input."),
+    published: Optional[str] = typer.Option(
+        None, help="Publication date, YYYY-MM-DD (for HTML, taken from the page when not given)."
+    ),
+    title: Optional[str] = typer.Option(None, help="Article title, recorded in the report."),
+    format: AuditFormat = typer.Option(AuditFormat.text, "--format", "-f", help="text, json, markdown or html."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the report to this file."),
+    max_size: float = typer.Option(
+        DEFAULT_MAX_SIZE_MB, "--max-size", help="Refuse an input larger than this many megabytes (MiB)."
+    ),
+) -> None:
+    """Audit an article: its source ledger, flags, and time references."""
+    published_date = parse_date(published)
+    article = _load(file, parse_max_size(max_size), max_size)
+    from saywho.audit import audit as audit_text
+
+    report = audit_text(
+        article.text, published_date or article.published, title=title or article.title, source=file
+    )
+    if format == AuditFormat.json:
+        rendered = report.model_dump_json(indent=1) + "\n"
+    elif format == AuditFormat.markdown:
+        from saywho.views import render_markdown
+
+        rendered = render_markdown(report)
+    elif format == AuditFormat.html:
+        from saywho.report import render_html
+
+        rendered = render_html(report)
+    else:
+        from saywho.views import render_text
+
+        rendered = render_text(report)
+    if output is None:
+        sys.stdout.write(rendered)
+    else:
+        write_atomically(output, rendered)
+
+
+def write_atomically(path: Path, content: str) -> None:
+    """Write a file whole or not at all: a temporary file beside it, then a rename."""
+    path = Path(path)
+    if path.is_dir():
+        raise UsageError(f"--output: {path} is a directory")
+    if not path.parent.exists():
+        raise UsageError(f"--output: the folder {path.parent} does not exist")
+    temporary = path.with_name(f".{path.name}.saywho-tmp")
+    try:
+        temporary.write_text(content, encoding="utf-8")
+        os.replace(temporary, path)
+    except OSError as error:
+        temporary.unlink(missing_ok=True)
+        raise UsageError(f"--output: cannot write {path}: {error.strerror or error}") from None
 
 
 @eval_app.command("polnear")

@@ -674,10 +674,28 @@ def analyze(
     min_confidence: float = 0.0,
 ) -> Document:
     """Analyse one article: every attribution, its speaker and source type."""
+    document, _ = analyze_parsed(
+        text, published, title=title, source=source, nlp=nlp, min_confidence=min_confidence
+    )
+    return document
+
+
+def analyze_parsed(
+    text: str,
+    published: date | None = None,
+    *,
+    title: str | None = None,
+    source: str | None = None,
+    nlp: Language | None = None,
+    min_confidence: float = 0.0,
+) -> tuple[Document, list[tuple[Doc, int]]]:
+    """``analyze``, also returning the parsed chunks (Doc, character offset) for later
+    stages that read the parse (the audit's time checks)."""
     if not isinstance(text, str):
         raise TypeError(f"analyze() expects the article text as str, got {type(text).__name__}")
     chunks = next(_parse(_pipeline(nlp), [text], batch_size=8))
-    return _document(text, chunks, published=published, title=title, source=source, min_confidence=min_confidence)
+    document = _document(text, chunks, published=published, title=title, source=source, min_confidence=min_confidence)
+    return document, chunks
 
 
 def analyze_many(

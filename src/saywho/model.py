@@ -153,6 +153,11 @@ class Document(_Model):
     saywho_version: str
     id: str = Field(description="Content hash of the text (see document_id).")
     source: Optional[str] = Field(None, description="Where the text came from (a path, '-').")
+    text: Optional[str] = Field(
+        None,
+        description="The analysed text, given when it is not the input file itself (text "
+        "extracted from HTML): the spans index into it.",
+    )
     title: Optional[str] = None
     published: Optional[date] = None
     characters: int
@@ -176,3 +181,102 @@ def json_schema() -> dict:
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "saywho Document"
     return schema
+
+
+# -- The audit of one article -------------------------------------------------------------
+
+
+class Granularity(str, Enum):
+    """How precise a time expression is."""
+
+    DAY = "day"
+    WEEK = "week"
+    MONTH = "month"
+    QUARTER = "quarter"
+    YEAR = "year"
+    VAGUE = "vague"  # "in the years to come", "soon"
+
+
+class TimeExpression(_Model):
+    """A time expression of the article, normalised against the publication date."""
+
+    text: str
+    span: Span
+    value: Optional[str] = Field(
+        None, description="ISO value at its granularity: '2023-12', '2025-06-01', '2024-Q3', '2026'."
+    )
+    start: Optional[date] = Field(None, description="First day the expression covers.")
+    end: Optional[date] = Field(None, description="Last day the expression covers.")
+    granularity: Granularity
+    relative: bool = Field(False, description="Resolved against the publication date ('last week').")
+    deadline: bool = Field(False, description="A deadline: 'by December 2023', 'by the end of the year'.")
+    forward_looking: bool = Field(False, description="The sentence looks ahead: 'will', 'expected to', 'by ...'.")
+    past_tense: bool = Field(False, description="The sentence reports a past event.")
+    sentence: Span = Field(description="The sentence holding the expression.")
+
+
+class TimeReport(_Model):
+    """Time references of the article, checked against its publication date."""
+
+    published: Optional[date] = None
+    note: Optional[str] = Field(None, description="Why the checks could not be made, if so.")
+    expressions: list[TimeExpression] = Field(default_factory=list)
+
+
+class Source(_Model):
+    """One distinct source of the article: a resolved entity, or an unnamed source kept
+    apart by its description ("one defense expert" and "a European diplomat" are two)."""
+
+    id: str = Field(description="'s1', 's2', ... in order of first appearance.")
+    label: str = Field(description="Canonical name, or the description as written.")
+    source_type: SourceType
+    entity_id: Optional[str] = None
+    attributions: int = Field(description="Number of attributions resting on this source.")
+    attribution_ids: list[str] = Field(default_factory=list)
+    words: int = Field(description="Words of content attributed to this source.")
+    quoted_words: int = Field(description="Of those, words inside quotation marks.")
+    channel: Optional[str] = Field(None, description="The channel most of its statements came through.")
+    channels: list[str] = Field(default_factory=list)
+    anonymity_reason: Optional[str] = None
+    mentions: list[Span] = Field(default_factory=list, description="Speaker mentions of this source.")
+
+
+class Flag(_Model):
+    """Something an editor or fact-checker should look at, with the evidence."""
+
+    kind: Literal[
+        "anonymous_source",
+        "anonymous_without_reason",
+        "vague_attribution",
+        "single_named_source",
+        "single_channel",
+        "repeated_statement",
+        "earlier_statement",
+        "time_past_deadline",
+        "time_future_in_past_tense",
+    ]
+    message: str = Field(description="The finding in plain language.")
+    evidence: list[Span] = Field(description="Spans of the text that show it; never empty.")
+    source_ids: list[str] = Field(default_factory=list)
+
+
+class Share(_Model):
+    """How much of the attributed content rests on one source type."""
+
+    source_type: SourceType
+    attributions: int
+    words: int
+    share: float = Field(ge=0.0, le=1.0, description="Share of attributed words.")
+
+
+class Audit(_Model):
+    """The audit of one article: its ledger of sources, flags and time checks."""
+
+    schema_version: str = SCHEMA_VERSION
+    saywho_version: str
+    document: Document
+    text: str = Field(description="The article text all spans index into.")
+    sources: list[Source] = Field(default_factory=list)
+    shares: list[Share] = Field(default_factory=list)
+    flags: list[Flag] = Field(default_factory=list)
+    time: TimeReport

@@ -26,6 +26,8 @@ from __future__ import annotations
 import codecs
 import os
 import sys
+from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from saywho.errors import (
@@ -34,10 +36,14 @@ from saywho.errors import (
     EncodingError,
     InputNotFoundError,
     InputTooLargeError,
+    InvalidInputError,
     UsageError,
 )
 
 __all__ = [
+    "Article",
+    "extract_html",
+    "load_article",
     "DEFAULT_MAX_BYTES",
     "SNIFF_BYTES",
     "STDIN_NAME",
@@ -228,3 +234,61 @@ def _size(size: int) -> str:
         if value < 1024 or unit == "TiB":
             break
     return f"{value:.1f} {unit} ({size:,} bytes)"
+
+
+HTML_SUFFIXES = (".html", ".htm", ".xhtml")
+
+
+@dataclass(frozen=True)
+class Article:
+    """An article ready for analysis: its text and what the input says about it."""
+
+    text: str
+    source: str
+    title: str | None = None
+    published: date | None = None
+    extracted: bool = False  # True when ``text`` was extracted (from HTML), not read as is
+
+
+def is_html(path: str | os.PathLike[str]) -> bool:
+    return os.fspath(path).lower().endswith(HTML_SUFFIXES)
+
+
+def load_article(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTES) -> Article:
+    """Read an article from a text file or, for .html/.htm, extract its main text, title and
+    publication date from the page (trafilatura). Raises the errors of ``read_article``, and
+    InvalidInputError when a page holds no article text."""
+    text = read_article(path, max_bytes=max_bytes)
+    source = os.fspath(path)
+    if not is_html(path):
+        return Article(text=text, source=source)
+    return extract_html(text, source=source)
+
+
+def extract_html(html: str, *, source: str) -> Article:
+    """The main text of an HTML page, with its title and publication date when the page's
+    metadata gives them."""
+    import trafilatura
+
+    name = _display_name(source)
+    try:
+        extracted = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False)
+    except Exception as error:  # noqa: BLE001 - the extractor's many failure modes, one message
+        raise InvalidInputError(f"{name}: cannot extract an article from this HTML page: {error}") from error
+    text = getattr(extracted, "text", None) if extracted is not None else None
+    if not text or not text.strip():
+        raise EmptyInputError(f"{name}: the HTML page holds no article text")
+    published = None
+    raw_date = getattr(extracted, "date", None)
+    if raw_date:
+        try:
+            published = date.fromisoformat(str(raw_date)[:10])
+        except ValueError:
+            published = None
+    return Article(
+        text=text,
+        source=source,
+        title=getattr(extracted, "title", None) or None,
+        published=published,
+        extracted=True,
+    )

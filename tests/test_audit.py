@@ -1,0 +1,147 @@
+"""The audit: source ledger, shares, flags and time checks, on the seed article and on
+short texts made for one behaviour each."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from saywho.audit import audit
+from saywho.model import Audit, SourceType
+from saywho.views import render_markdown, render_text
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED = (ROOT / "examples" / "belarus-own-weapons.txt").read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def seed() -> Audit:
+    return audit(SEED)
+
+
+@pytest.fixture(scope="module")
+def seed_dated() -> Audit:
+    return audit(SEED, date(2025, 6, 1))
+
+
+def flags_of(report: Audit, kind: str):
+    return [f for f in report.flags if f.kind == kind]
+
+
+def test_ledger_of_the_seed(seed):
+    by_label = {s.label: s for s in seed.sources}
+    lukashenko = by_label["Alexander Lukashenko"]
+    assert lukashenko.source_type == SourceType.NAMED_PERSON
+    assert lukashenko.attributions == 6
+    assert lukashenko.channel == "BelTA"
+    anonymous = [s for s in seed.sources if s.source_type == SourceType.ANONYMOUS]
+    assert sorted(s.label for s in anonymous) == ["a European diplomat", "one defense expert"]
+    assert {s.label: s.anonymity_reason for s in anonymous} == {
+        "one defense expert": "requested anonymity",
+        "a European diplomat": "speaking on condition of anonymity",
+    }
+    assert all(s.attributions == 2 for s in anonymous)  # the quote and its continuation
+    vague = [s for s in seed.sources if s.source_type == SourceType.VAGUE]
+    assert [s.label for s in vague] == ["Analysts"]
+    assert len(seed.sources) == 4
+
+
+def test_shares_add_up(seed):
+    assert abs(sum(s.share for s in seed.shares) - 1.0) < 0.001
+    assert sum(s.attributions for s in seed.shares) == len(seed.document.attributions)
+    named = next(s for s in seed.shares if s.source_type == SourceType.NAMED_PERSON)
+    assert named.words == next(s.words for s in seed.sources if s.label == "Alexander Lukashenko")
+
+
+def test_flags_of_the_seed(seed):
+    kinds = {f.kind for f in seed.flags}
+    assert {"anonymous_source", "vague_attribution", "single_named_source", "repeated_statement",
+            "earlier_statement"} <= kinds
+    assert len(flags_of(seed, "anonymous_source")) == 2
+    single = flags_of(seed, "single_named_source")[0]
+    assert "Alexander Lukashenko" in single.message
+    repeated = flags_of(seed, "repeated_statement")
+    assert any("reiterated" in f.message for f in repeated)
+    earlier = flags_of(seed, "earlier_statement")[0]
+    assert [SEED[s:e] for s, e in earlier.evidence] == ["earlier statements", "had previously insisted"]
+
+
+def test_every_flag_has_exact_evidence(seed_dated):
+    for report in (seed_dated,):
+        for flag in report.flags:
+            assert flag.evidence
+            for start, end in flag.evidence:
+                assert 0 <= start < end <= len(SEED)
+
+
+def test_time_flag_with_publication_date(seed_dated):
+    past = flags_of(seed_dated, "time_past_deadline")
+    assert [SEED[s:e] for f in past for s, e in f.evidence] == ["by December 2023"]
+    assert seed_dated.time.note is None
+
+
+def test_no_publication_date_is_said(seed):
+    assert seed.time.published is None
+    assert "unknown" in seed.time.note.lower()
+    assert not flags_of(seed, "time_past_deadline")
+
+
+def test_time_expression_of_the_seed(seed_dated):
+    deadline = next(t for t in seed_dated.time.expressions if t.text == "by December 2023")
+    assert deadline.span == (778, 794)
+    assert deadline.value == "2023-12" and deadline.deadline and deadline.forward_looking
+
+
+def test_article_without_attributions_has_an_empty_ledger():
+    report = audit("The bridge opened on Monday. Traffic was light in the morning.")
+    assert report.sources == [] and report.shares == []
+    assert not [f for f in report.flags if f.kind != "time_future_in_past_tense"]
+    assert "no attributions" in render_text(report)
+
+
+def test_anonymous_without_reason_and_same_person_described_again():
+    text = (
+        '"The deal is dead," said a senior official.\n'
+        '"Nobody wants it," the official added.\n'
+        'Critics say the plan was rushed.'
+    )
+    report = audit(text)
+    anonymous = [s for s in report.sources if s.source_type == SourceType.ANONYMOUS]
+    assert len(anonymous) == 1 and anonymous[0].attributions == 2
+    assert flags_of(report, "anonymous_without_reason")
+    assert flags_of(report, "vague_attribution")
+
+
+def test_two_channels_are_not_a_single_channel():
+    text = (
+        'Anna Berg spoke first. "We are ready," Berg told Reuters.\n'
+        'Tom Lee disagreed. "They are not," Lee said in an interview with CNN.\n'
+        '"Nothing is settled," Lee added.'
+    )
+    report = audit(text)
+    assert not flags_of(report, "single_channel")
+    assert not flags_of(report, "single_named_source")
+
+
+def test_past_tense_about_a_date_after_publication():
+    report = audit("The minister resigned on March 3, 2026, officials said.", date(2025, 6, 1))
+    assert [f.kind for f in report.flags if f.kind.startswith("time")] == ["time_future_in_past_tense"]
+
+
+def test_renderings_name_the_sources(seed):
+    text = render_text(seed)
+    markdown = render_markdown(seed)
+    for label in ("Alexander Lukashenko", "one defense expert", "a European diplomat", "Analysts"):
+        assert label in text and label in markdown
+    assert markdown.startswith("# Audit:")
+
+
+def test_json_has_the_required_keys(seed):
+    data = json.loads(seed.model_dump_json())
+    assert {"sources", "flags", "time"} <= set(data)
+    for source in data["sources"]:
+        assert {"label", "source_type", "attributions", "words", "channel", "anonymity_reason"} <= set(source)
+    assert Audit.model_validate_json(seed.model_dump_json()) == seed
