@@ -33,3 +33,17 @@ def test_demo_output_in_readme_is_current():
     printed = "\n".join(line.rstrip() for line in buffer.getvalue().splitlines())
     expected = block_after("prints, at 100 columns:").rstrip("\n")
     assert printed == expected, "README demo output is stale: rerun saywho analyze at 100 columns"
+
+
+def test_audit_output_in_readme_is_current():
+    from datetime import date
+
+    from saywho.audit import audit
+    from saywho.views import render_text
+
+    example = ROOT / "examples" / "belarus-own-weapons.txt"
+    report = audit(
+        example.read_text(encoding="utf-8"), date(2025, 6, 1), source="examples/belarus-own-weapons.txt"
+    )
+    expected = block_after("`saywho audit examples/belarus-own-weapons.txt --published 2025-06-01`:")
+    assert render_text(report) == expected, "README audit output is stale: rerun saywho audit"

@@ -132,15 +132,23 @@ def subject_of(verb: Token) -> Token | None:
     seen = 0
     token = verb
     while seen < 4:
-        for child in token.children:
-            if child.dep_ in ("nsubj", "nsubjpass"):
-                return child
+        # The nearest subject on the verb's own line: a headline above an article can be
+        # misparsed as a second subject ("Ministry under pressure\n'...,' said an official").
+        subjects = [c for c in token.children if c.dep_ in ("nsubj", "nsubjpass") and _same_line(c, token)]
+        if subjects:
+            return min(subjects, key=lambda c: abs(c.i - token.i))
         if token.dep_ in ("advcl", "conj", "xcomp") and token.head.i != token.i and token.head.pos_ in ("VERB", "AUX"):
             token = token.head
             seen += 1
             continue
         return None
     return None
+
+
+def _same_line(a: Token, b: Token) -> bool:
+    """No line break between two tokens."""
+    low, high = sorted((a.i, b.i))
+    return not any("\n" in t.text or "\n" in t.whitespace_ for t in a.doc[low:high])
 
 
 def preceding_noun_phrase(verb: Token) -> Token | None:

@@ -18,6 +18,15 @@ def _type(value) -> str:
     return TYPE_NAMES[SourceType(value)]
 
 
+def _snippet(text: str, limit: int = 60) -> str:
+    """Evidence on one line, shortened in the middle when long."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    half = (limit - 3) // 2
+    return f"{text[:half].rstrip()} … {text[-half:].lstrip()}"
+
+
 def _ledger_rows(audit: Audit) -> list[list[str]]:
     return [
         [
@@ -82,7 +91,7 @@ def render_text(audit: Audit) -> str:
     if not audit.flags:
         out.append("  (none)")
     for flag in audit.flags:
-        where = ", ".join(repr(audit.text[s:e]) for s, e in flag.evidence[:4])
+        where = ", ".join(f"“{_snippet(audit.text[s:e])}”" for s, e in flag.evidence[:4])
         out.append(f"  [{flag.kind}] {flag.message}")
         out.append(f"      evidence: {where}")
     out.append("")
@@ -115,7 +124,7 @@ def render_markdown(audit: Audit) -> str:
     if not audit.flags:
         out.append("None.")
     for flag in audit.flags:
-        quotes = "; ".join(f"“{_md_cell(audit.text[s:e])}” [{s}–{e}]" for s, e in flag.evidence[:4])
+        quotes = "; ".join(f"“{_md_cell(_snippet(audit.text[s:e]))}” [{s}–{e}]" for s, e in flag.evidence[:4])
         out.append(f"- **{flag.kind}**: {_md_cell(flag.message)}  \n  Evidence: {quotes}")
     out += ["", "## Time", ""]
     out += [f"- {_md_cell(line)}" for line in _time_lines(audit)] or ["No time expressions."]
