@@ -7,6 +7,7 @@ Exit codes (documented in the README):
   3  input file not found or not readable
   4  input is not an article saywho can read (empty, binary, not UTF-8, too large)
   5  evaluation data is missing or malformed
+  6  database problem (no database, unreachable server, not a saywho database, newer schema)
 """
 
 from __future__ import annotations
@@ -56,3 +57,9 @@ class EvaluationDataError(SaywhoError):
     """A gold file or corpus directory is missing or malformed."""
 
     exit_code = 5
+
+
+class StoreError(SaywhoError):
+    """The corpus database is missing, unreachable, not a saywho database, or of a newer schema."""
+
+    exit_code = 6

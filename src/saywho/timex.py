@@ -18,12 +18,23 @@ How it works, in three passes:
    the first verb whose tense is known: a future modal ("will", "would") or a look-ahead
    verb ("expected to", "plans to", "is set to", "scheduled") makes it forward-looking; a
    past tense (VBD, or a participle with "have"/"was") makes it past. Where the climb
-   decides nothing, the sentence's look-ahead phrases and its root verb decide.
+   decides nothing, the sentence's look-ahead phrases and its root verb decide. A deadline
+   ("by ...", "until ...") is forward-looking unless its clause is past tense ("he served
+   until 2015", "by 2020 output had doubled"). Vague phrases about the future ("in the
+   years to come", "soon") are forward-looking by themselves.
 3. *Values.* Explicit calendar dates are normalised by ``dateparser``; everything relative
    is computed against the publication date, and a date without a year ("in March",
    "on Monday") is put on the side of the publication date that the clause's tense points
    to (the past for a past-tense clause, the future for a forward-looking one, else the
    nearest).
+
+Values: a day '2025-06-01', an ISO week '2025-W22' (a weekend '2025-W22-WE'), a month
+'2023-12', a quarter '2024-Q3', a season '2024-SU' (granularity quarter), a half-year
+'2024-H1' and a year '2026' (granularity year), a decade '199' (TIMEX3 style, granularity
+year), a span of days or years as an ISO interval ('2025-07-29/2025-07-30', '2020/2024').
+A modifier narrows ``start``/``end`` but keeps the value ("early 2023": '2023', January to
+April). A stretch counted from publication ("the past two years", "within three years")
+has ``start``/``end`` but no value.
 
 Span conventions: a span covers the expression proper with its determiner ("the third
 quarter"), modifier ("earlier this month") and deadline marker ("by December 2023"); a
@@ -195,13 +206,13 @@ MOD_RE = _rx(
 )
 MARKER_RE = _rx(rf"(?<![\w'’-])(?P<w>by|until|till|'til|til|no{SP}later{SP}than|not{SP}later{SP}than){SP}$", re.I)
 TRIGGER_RE = _rx(
-    rf"(?:(?<![\w'’-])(?:in|since|from|to|through|throughout|during|before|after|around|circa|between|of|"
+    rf"(?:(?<![\w'’-])(?:in|for|since|from|to|through|throughout|during|before|after|around|circa|between|of|"
     rf"as{SP}of|starting|beginning|ending|year|the{SP}year|fiscal|until|till|by)"
     rf"|{YEAR_CORE},?{SP}(?:and|or|to|through|until)){SP}$",
     re.I,
 )
 MONTH_TRIGGER_RE = _rx(
-    rf"(?<![\w'’-])(?:in|since|from|to|through|throughout|during|before|after|around|between|as{SP}of|"
+    rf"(?<![\w'’-])(?:in|for|since|from|to|through|throughout|during|before|after|around|between|as{SP}of|"
     rf"starting|beginning|ending|until|till|by|and|or|on){SP}$",
     re.I,
 )
@@ -218,13 +229,14 @@ LOOKAHEAD_XCOMP = {
 }  # fmt: skip
 # Verbs that look ahead by themselves when passive ("expected on Monday", "scheduled for May").
 LOOKAHEAD_PASSIVE = {"expect", "schedule", "slate", "set", "due", "plan"}
+# Verbs whose every complement lies ahead ("economists expect a cut in September").
+LOOKAHEAD_ANY = {"expect", "forecast", "predict", "anticipate"}
 LOOKAHEAD_PHRASES = _rx(
     r"\b(?:will|won't|shall|would|wouldn't|(?:expect(?:s|ed|ing)?|plan(?:s|ned|ning)?|aim(?:s|ed|ing)?|"
     r"intend(?:s|ed|ing)?|(?:is|are|was|were|'s|'re)\s+set|scheduled|slated|going)\s+to|to\s+come|"
     r"upcoming|the\s+coming|the\s+(?:near|foreseeable)\s+future)\b",
     re.I,
 )
-PAST_MODS = {"before"}
 
 
 @dataclass
@@ -243,10 +255,11 @@ def _judge(verb: Token, came_from: Optional[Token]) -> Optional[_Clause]:
     if any(a.tag_ == "MD" and a.lower_ in FUTURE_MODALS for a in auxes):
         return _Clause(forward=True)
     lemma = verb.lemma_.lower()
-    via_xcomp = came_from is not None and came_from.dep_ in ("xcomp", "ccomp") and came_from.head == verb
-    if lemma in LOOKAHEAD_XCOMP and via_xcomp and came_from.dep_ == "xcomp":
-        if lemma != "go" or verb.tag_ == "VBG":
-            return _Clause(forward=True)
+    if lemma in LOOKAHEAD_ANY and came_from is not None:
+        return _Clause(forward=True)
+    via_xcomp = came_from is not None and came_from.dep_ == "xcomp" and came_from.head == verb
+    if lemma in LOOKAHEAD_XCOMP and via_xcomp and (lemma != "go" or verb.tag_ == "VBG"):
+        return _Clause(forward=True)  # "plans to build", "is going to open"
     if lemma in LOOKAHEAD_PASSIVE and verb.tag_ == "VBN" and not via_xcomp:
         if any(a.lemma_ == "be" for a in auxes) or verb.dep_ in ("acl", "amod"):
             return _Clause(forward=True)
@@ -344,7 +357,7 @@ def _day(d: date, relative: bool = False) -> _Norm:
 def _week(d: date, relative: bool = False) -> _Norm:
     monday = d - timedelta(days=d.weekday())
     iso_year, iso_week, _ = monday.isocalendar()
-    return _Norm(f"{iso_year}-W{iso_week:02d}", monday, monday + timedelta(days=6), Granularity.WEEK, relative)
+    return _Norm(f"{iso_year:04d}-W{iso_week:02d}", monday, monday + timedelta(days=6), Granularity.WEEK, relative)
 
 
 def _month(y: int, m: int, relative: bool = False) -> _Norm:
@@ -409,6 +422,9 @@ def _narrow(norm: _Norm, mod: Optional[str], published: Optional[date]) -> _Norm
     elif end.year - start.year == 9 and start.month == 1 and end.month == 12:
         first, last = [(0, 3), (4, 6), (7, 9)][part]
         start, end = date(start.year + first, 1, 1), date(start.year + last, 12, 31)
+    elif start.day == 1 and (start.year, start.month) == (end.year, end.month) and end.day == _month_end(end.year, end.month).day:
+        first, last = [(1, 10), (11, 20), (21, end.day)][part]  # the month's decades
+        start, end = start.replace(day=first), start.replace(day=last)
     else:
         days = (end - start).days + 1
         third = days // 3
@@ -542,7 +558,7 @@ def _raw_candidates(text: str) -> Iterator[_Cand]:
         ord_ = m["ord"].lower()
         year = m["y"] or m["y2"]
         yrel = m["yrel"].lower() if m["yrel"] else None
-        if ord_ == "last" and not m["the"] and not year and not yrel:
+        if ord_ == "last" and not year and not yrel:  # "(the) last quarter": the one before
             yield _Cand(m.start(), m.end(), "relunit", {"unit": "quarter", "rel": "last"})
             continue
         q = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3}.get(ord_, 4)
@@ -810,6 +826,13 @@ def _pick_day(month: int, day: int, pub: date, direction: int) -> Optional[date]
     return here
 
 
+def _valid(year: int, month: int, day: int, weekday: int) -> bool:
+    try:
+        return date(year, month, day).weekday() == weekday
+    except ValueError:
+        return False
+
+
 def _pick_weekday(wd: int, pub: date, rel: Optional[str], direction: int) -> date:
     back = (pub.weekday() - wd) % 7  # days since the latest such weekday (0: today)
     ahead = (wd - pub.weekday()) % 7
@@ -899,6 +922,10 @@ def _resolve(cand: _Cand, pub: Optional[date], direction: int) -> Optional[_Norm
         if pub is None:
             return _unresolved(Granularity.DAY)
         d = _pick_day(info["m"], info["d"], pub, direction)
+        if info.get("wd") is not None:  # "Monday, June 2": the nearest year where it is a Monday
+            fits = [y for y in range(pub.year - 6, pub.year + 7) if _valid(y, info["m"], info["d"], info["wd"])]
+            if fits and (d is None or d.weekday() != info["wd"]):
+                d = date(min(fits, key=lambda y: abs(y - pub.year)), info["m"], info["d"])
         if d is None:
             return None
         if info.get("d2"):
@@ -924,7 +951,7 @@ def _resolve(cand: _Cand, pub: Optional[date], direction: int) -> Optional[_Norm
         elif rel == "next" and saturday <= pub:
             saturday += timedelta(days=7)
         iso_year, iso_week, _ = saturday.isocalendar()
-        return _Norm(f"{iso_year}-W{iso_week:02d}-WE", saturday, saturday + timedelta(days=1), Granularity.WEEK, True)
+        return _Norm(f"{iso_year:04d}-W{iso_week:02d}-WE", saturday, saturday + timedelta(days=1), Granularity.WEEK, True)
     if kind == "relunit":
         off = {"last": -1, "this": 0, "next": 1}[info["rel"]]
         return _unit_norm(info["unit"], _shift(pub, info["unit"], off * (10 if info["unit"] == "decade" else 1)), True)
@@ -987,10 +1014,13 @@ def time_report(text: str, chunks: list[tuple[Doc, int]], published: date | None
         if forward:
             past = False
         direction = 1 if forward else -1 if past else 0
-        norm = _resolve(cand, published, direction)
-        if norm is None:
-            continue
-        norm = _narrow(norm, cand.mod, published)
+        try:
+            norm = _resolve(cand, published, direction)
+            if norm is None:
+                continue
+            norm = _narrow(norm, cand.mod, published)
+        except (OverflowError, ValueError):  # a publication date at the edge of the calendar
+            norm = _unresolved(UNIT_GRANULARITY.get(cand.info.get("unit", "day"), Granularity.DAY))
         if norm.value is None and norm.granularity != Granularity.VAGUE and cand.kind != "range":
             norm.start = norm.end = None
         expressions.append(
