@@ -47,7 +47,7 @@ LEDGER_HEADER = ["source", "type", "attributions", "words", "quoted", "channel",
 
 def _header_lines(audit: Audit) -> list[str]:
     document = audit.document
-    name = document.title or document.source or "article"
+    name = document.title or {"-": "standard input", None: "article"}.get(document.source, document.source)
     published = document.published.isoformat() if document.published else "unknown"
     return [
         name,
@@ -118,8 +118,11 @@ def render_markdown(audit: Audit) -> str:
         out.append("No attributions found: the article quotes no one.")
     if audit.shares:
         out += ["", "## Attributed words by source type", ""]
-        out += [f"- {_type(s.source_type)}: {s.share * 100:.1f}% ({s.words} words, {s.attributions} attributions)"
-                for s in audit.shares]
+        out += [
+            f"- {_type(s.source_type)}: {s.share * 100:.1f}% ({s.words} words, "
+            f"{s.attributions} attribution{'' if s.attributions == 1 else 's'})"
+            for s in audit.shares
+        ]
     out += ["", "## Flags", ""]
     if not audit.flags:
         out.append("None.")
