@@ -13,6 +13,7 @@ __all__ = [
     "__version__",
     "analyze",
     "analyze_many",
+    "audit",
 ]
 
 
@@ -22,4 +23,8 @@ def __getattr__(name: str):
         from saywho import core
 
         return getattr(core, name)
+    if name == "audit":
+        from saywho.audit import audit
+
+        return audit
     raise AttributeError(name)
