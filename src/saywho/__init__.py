@@ -13,7 +13,6 @@ __all__ = [
     "__version__",
     "analyze",
     "analyze_many",
-    "audit",
 ]
 
 
@@ -23,8 +22,4 @@ def __getattr__(name: str):
         from saywho import core
 
         return getattr(core, name)
-    if name == "audit":
-        from saywho.audit import audit
-
-        return audit
     raise AttributeError(name)
