@@ -345,6 +345,9 @@ def main(argv: Optional[list[str]] = None) -> None:
         sys.exit(1)
     sys.exit(code if isinstance(code, int) else 0)
 
+from saywho import cli_ingest  # noqa: E402,F401  (registers saywho ingest)
+from saywho import cli_store  # noqa: E402,F401  (registers the corpus query commands)
+
 
 if __name__ == "__main__":
     main()

@@ -39,7 +39,7 @@ from typing import Any, Callable, Iterable, Iterator, Optional, Sequence
 
 from saywho.errors import InputNotFoundError, SaywhoError, UsageError
 from saywho.model import document_id
-from saywho.read import DEFAULT_MAX_BYTES, decode_article, extract_html, read_article
+from saywho.read import decode_article, extract_html, read_article
 
 __all__ = [
     "IngestOptions",
@@ -62,6 +62,10 @@ DEFAULT_TEXT_FIELDS = ("text", "content", "body")
 DEFAULT_TITLE_FIELDS = ("title",)
 DEFAULT_DATE_FIELDS = ("published", "date", "publication_date")
 DEFAULT_URL_FIELDS = ("url",)
+
+#: Largest article accepted by default: 10 MiB (as ``saywho analyze``). News articles are a few
+#: kilobytes; a bigger "article" is a stray log or dump, failed at once, not parsed for minutes.
+INGEST_MAX_BYTES = 10 * 1024 * 1024
 
 #: A chunk sent to a worker closes at this many articles or this many bytes of input.
 CHUNK_ITEMS = 8
@@ -99,7 +103,7 @@ class IngestOptions:
     date_fields: Sequence[str] = DEFAULT_DATE_FIELDS
     url_fields: Sequence[str] = DEFAULT_URL_FIELDS
     limit: int | None = None  # only the first N articles of the input
-    max_bytes: int = DEFAULT_MAX_BYTES  # per article
+    max_bytes: int = INGEST_MAX_BYTES  # per article
     link: bool = True  # Store.relink() at the end
     pool_for_one: bool = False  # with workers=1, still use one worker process
 
@@ -283,43 +287,62 @@ def _warc_items(index: int, path: str, options: IngestOptions) -> Iterator[Item]
     from warcio.archiveiterator import ArchiveIterator
 
     number = 0
-    offset = 0
+    position = 0  # where the record being read starts (compressed offset)
     try:
         with open(path, "rb") as stream:
             records = ArchiveIterator(stream)
             for record in records:
                 # ``number`` is the index of the record being read; it moves on only once the
                 # record is read whole, so a failure is recorded under the record it hit.
-                offset = records.get_record_offset()
-                item = _warc_item(record, order_key(index, number), f"{path}#{offset}", options)
+                payload, hints = _warc_payload(record, options)
+                position = records.get_record_offset()  # (reads the record to its end)
+                source = f"{path}#{position}"
+                if getattr(record.raw_stream, "limit", 0) > 0:  # warcio says nothing of it
+                    raise _Truncated(f"the record ends {record.raw_stream.limit} bytes early")
+                order = order_key(index, number)
                 number += 1
-                if item is not None:
-                    yield item
+                position += records.get_record_length()
+                if hints is None:
+                    continue
+                if payload is None:
+                    yield _failure(order, source, _too_large(source, None, options.max_bytes))
+                else:
+                    yield Item(order, source, "warc", data=payload, hints=hints, size=len(payload))
+            # A truncated gzip member is dropped by warcio without a word: look for leftovers.
+            stream.seek(position)
+            rest = stream.read(4096)
+            if rest.strip():
+                raise _Truncated(f"{len(rest):,}{'+' if len(rest) == 4096 else ''} bytes after the last "
+                                 "complete record cannot be read")
     except Exception as error:  # noqa: BLE001 - warcio's and zlib's many ways to say "broken"
         message = " ".join(str(error).split()) or type(error).__name__
-        source = f"{path}#{offset}" if number else path
         yield _failure(
             order_key(index, number),
-            source,
-            f"{path}: broken WARC archive after {number} records: {type(error).__name__}: {message}",
+            f"{path}#{position}",
+            f"{path}#{position}: broken WARC archive: record {number} cannot be read: "
+            + (f"truncated: {message}" if isinstance(error, _Truncated) else f"{type(error).__name__}: {message}"),
         )
 
 
-def _warc_item(record: Any, order: str, source: str, options: IngestOptions) -> Item | None:
+class _Truncated(Exception):
+    """A WARC archive that stops in the middle of a record."""
+
+
+def _warc_payload(record: Any, options: IngestOptions) -> tuple[bytes | None, dict[str, Any] | None]:
+    """The HTML of a response record (None when too large) and its hints; (None, None) for
+    other records."""
     if record.rec_type != "response" or record.http_headers is None:
-        return None
+        return None, None
     content_type = record.http_headers.get_header("Content-Type") or ""
     if "html" not in content_type.lower():
-        return None
-    payload = record.content_stream().read(options.max_bytes + 1)
-    if len(payload) > options.max_bytes:
-        return _failure(order, source, _too_large(source, None, options.max_bytes))
+        return None, None
     hints = {
         "url": record.rec_headers.get_header("WARC-Target-URI"),
         "date": record.rec_headers.get_header("WARC-Date"),
         "charset": _charset(content_type),
     }
-    return Item(order, source, "warc", data=payload, hints=hints, size=len(payload))
+    payload = record.content_stream().read(options.max_bytes + 1)
+    return (None if len(payload) > options.max_bytes else payload), hints
 
 
 def _charset(content_type: str) -> str | None:
@@ -331,39 +354,17 @@ def _charset(content_type: str) -> str | None:
 
 
 def count_articles(inputs: Sequence[str], options: IngestOptions) -> int:
-    """How many articles :func:`iter_items` will yield, for a progress bar's total (a quick
-    pass that reads JSONL files and WARC headers, not the articles)."""
+    """How many articles :func:`iter_items` will go through, for a progress bar's total (a
+    quick pass over the JSONL and WARC files, with no analysis)."""
     total = 0
     for index, path in enumerate(inputs):
-        kind = input_kind(path)
-        if kind in ("jsonl", "warc"):
-            total += sum(1 for _ in _count_records(index, path, kind, options))
+        if input_kind(path) in ("jsonl", "warc"):
+            total += sum(1 for _ in _file_items(index, path, options))
         else:
             total += 1
         if options.limit is not None and total >= options.limit:
             return options.limit
     return total
-
-
-def _count_records(index: int, path: str, kind: str, options: IngestOptions) -> Iterator[None]:
-    if kind == "jsonl":
-        try:
-            with open(path, "rb") as stream:
-                lines = sum(1 for line in stream if line.strip())
-        except OSError:
-            lines = 0
-        yield from [None] * max(1, lines)
-        return
-    from warcio.archiveiterator import ArchiveIterator
-
-    try:
-        with open(path, "rb") as stream:
-            for record in ArchiveIterator(stream):
-                if record.rec_type == "response" and record.http_headers is not None:
-                    if "html" in (record.http_headers.get_header("Content-Type") or "").lower():
-                        yield None
-    except Exception:  # noqa: BLE001 - the failure is one more item
-        yield None
 
 
 # -- Workers --------------------------------------------------------------------------------
@@ -620,12 +621,19 @@ class _Pool:
         self.executor = self._start()
 
     def _one_by_one(self, items: list[Item]) -> Iterator[list[tuple]]:
+        deaths = 0
         for item in items:
             try:
-                yield self.executor.submit(process_chunk, [item]).result()
-            except BrokenProcessPool:
+                results = self.executor.submit(process_chunk, [item]).result()
+            except BrokenProcessPool as error:
+                deaths += 1
+                if deaths >= 3:  # not one bad article: the workers cannot run at all
+                    raise SaywhoError(f"the worker processes keep dying ({error}); try --workers 1") from None
                 self._restart()
                 yield [("fail", item.order, item.source, f"{item.source}: the worker process died analysing it")]
+                continue
+            deaths = 0
+            yield results
 
     def close(self, cancel: bool = False) -> None:
         if cancel:
