@@ -94,3 +94,14 @@ def test_entities_inside_scare_quotes_are_ignored():
     span = (doc[1].idx, doc[1].idx + len(doc[1]))
     index = EntityIndex([(doc, 0)], excluded=[span])
     assert index.clusters == []
+
+
+def test_surname_tagged_as_organization_joins_the_person():
+    doc = build(
+        "Donald Trump spoke . Trump said".split(),
+        ["PROPN", "PROPN", "VERB", "PUNCT", "PROPN", "VERB"],
+        ["B-PERSON", "I-PERSON", "O", "O", "B-ORG", "O"],
+    )
+    index, (cluster, _) = resolve(doc, 4, 5)
+    assert cluster.name == "Donald Trump" and cluster.type == "person"
+    assert [c.name for c in index.clusters] == ["Donald Trump"]

@@ -107,6 +107,7 @@ class EntityIndex:
             for ent in doc.ents:
                 if ent.label_ in ("PERSON", "ORG", "GPE"):
                     self._add_entity(ent, base)
+        self._merge_surnames_tagged_as_organizations()
         self._anchors.sort(key=lambda a: a.position)
         self._positions = [a.position for a in self._anchors]
 
@@ -155,6 +156,25 @@ class EntityIndex:
         cluster = Cluster(id=f"e{len(self.clusters) + 1}", type=kind)
         self.clusters.append(cluster)
         return cluster
+
+    def _merge_surnames_tagged_as_organizations(self) -> None:
+        """The recogniser sometimes tags a bare surname as an organisation ("Trump said"):
+        when exactly one person of the article has that surname, it is that person."""
+        people = [c for c in self.clusters if c.type == "person"]
+        for cluster in [c for c in self.clusters if c.type == "organization"]:
+            names = {n.lower() for n in cluster.names}
+            if len(names) != 1 or len(next(iter(names)).split()) != 1:
+                continue
+            owners = [p for p in people if p.surname == next(iter(names))]
+            if len(owners) != 1:
+                continue
+            person = owners[0]
+            person.names.extend(cluster.names)
+            person.mentions.extend(cluster.mentions)
+            self._anchors = [
+                _Anchor(a.position, person, a.span) if a.cluster is cluster else a for a in self._anchors
+            ]
+            self.clusters.remove(cluster)
 
     @staticmethod
     def _learn_titles(ent: Span, cluster: Cluster) -> None:
