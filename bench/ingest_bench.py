@@ -42,11 +42,13 @@ def _empty_postgres(url: str) -> None:
     engine.dispose()
 
 
-def run(workers: int, db: str, inputs: list[str], limit: int | None) -> dict:
+def run(workers: int, db: str, inputs: list[str], limit: int | None, pool: bool = False) -> dict:
     command = [sys.executable, "-c", "from saywho.cli import main; main()", "ingest", *inputs, "--db", db, "--workers", str(workers),
                "--no-link", "--quiet", "--format", "json"]
     if limit:
         command += ["--limit", str(limit)]
+    if pool:
+        command.append("--pool")
     done = subprocess.run(command, capture_output=True, text=True, cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO / "src")})
     if done.returncode != 0:
         raise SystemExit(f"saywho ingest failed ({done.returncode}): {done.stderr.strip()}")
@@ -58,28 +60,31 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=POLNEAR, help="PolNeAR folder (train/ and dev/ inside)")
     parser.add_argument("--db", help="postgresql://... (default: a temporary SQLite file per run)")
     parser.add_argument("--limit", type=int, help="only the first N articles")
-    parser.add_argument("--workers-list", default="1,2", help="worker counts to time (default 1,2)")
+    parser.add_argument("--workers-list", default="1,2", help="worker counts to time (default 1,2); '1p' is one "
+                        "worker process beside the main one, instead of all in one process")
     args = parser.parse_args()
     inputs = [str(args.data / "train"), str(args.data / "dev")]
     results = []
     with tempfile.TemporaryDirectory() as tmp:
-        for workers in [int(w) for w in args.workers_list.split(",")]:
+        for spec in args.workers_list.split(","):
+            workers, pool = int(spec.rstrip("p")), spec.endswith("p")
             if args.db:
                 _empty_postgres(args.db)
                 db = args.db
             else:
-                db = f"sqlite:///{tmp}/ingest-{workers}.db"
-            summary = run(workers, db, inputs, args.limit)
+                db = f"sqlite:///{tmp}/ingest-{spec}.db"
+            summary = run(workers, db, inputs, args.limit, pool)
+            summary["label"] = f"{workers} worker process" if pool else f"{workers}"
             results.append(summary)
             print(
-                f"workers={workers}: {summary['articles']} articles ({summary['added']} added, "
+                f"workers={summary['label']}: {summary['articles']} articles ({summary['added']} added, "
                 f"{summary['failed']} failed) in {summary['seconds']:.1f} s: "
                 f"{summary['articles_per_s']:.2f} articles/s, {summary['words_per_s']:,.0f} words/s",
                 flush=True,
             )
     base = results[0]
     for summary in results[1:]:
-        print(f"speed-up {summary['workers']} workers / {base['workers']}: {base['seconds'] / summary['seconds']:.2f}x")
+        print(f"speed-up workers={summary['label']} / workers={base['label']}: {base['seconds'] / summary['seconds']:.2f}x")
     print(f"backend: {'postgresql' if args.db else 'sqlite'}; CPUs: {os.cpu_count()}")
 
 

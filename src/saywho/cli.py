@@ -350,4 +350,8 @@ from saywho import cli_store  # noqa: E402,F401  (registers the corpus query com
 
 
 if __name__ == "__main__":
-    main()
+    # Run as `python -m saywho.cli`, this file is "__main__", a second copy of the module:
+    # the corpus commands register on saywho.cli's app, so run that one.
+    from saywho.cli import main as _main
+
+    _main()

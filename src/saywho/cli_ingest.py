@@ -64,6 +64,7 @@ def ingest(
     progress: bool = typer.Option(False, "--progress", help="Show the progress bar even when stderr is not a terminal."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
     format: SummaryFormat = typer.Option(SummaryFormat.text, "--format", "-f", help="Summary as text or json."),
+    pool: bool = typer.Option(False, "--pool", hidden=True, help="With --workers 1, still use a worker process (benchmarks)."),
 ) -> None:
     """Ingest articles into the database: parallel, resumable, idempotent."""
     from saywho.ingest import (
@@ -85,6 +86,7 @@ def ingest(
         limit=limit,
         max_bytes=parse_max_size(max_size),
         link=not no_link,
+        pool_for_one=pool,
     )
     url = database_url(db)
     show = not quiet and (progress or sys.stderr.isatty())
@@ -116,7 +118,8 @@ def ingest(
         sys.stdout.write(json.dumps(data, indent=2) + "\n")
         return
     out = [
-        f"ingested {data['articles']} articles from {data['inputs']} files in {data['seconds']:.1f} s "
+        f"ingested {_count(data['articles'], 'article')} from {_count(data['inputs'], 'file')} "
+        f"in {data['seconds']:.1f} s "
         f"({data['articles_per_s']:.1f} articles/s, {data['words_per_s']:,.0f} words/s, "
         f"{data['workers']} worker{'s' if data['workers'] != 1 else ''})",
         f"  added           {data['added']}",
@@ -131,3 +134,7 @@ def ingest(
     if len(data["failures"]) > 20:
         out.append(f"  ... and {len(data['failures']) - 20} more failures")
     sys.stdout.write("\n".join(out) + "\n")
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"

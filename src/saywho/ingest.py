@@ -28,6 +28,7 @@ import json
 import multiprocessing
 import os
 import signal
+import threading
 import time
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor
@@ -109,7 +110,10 @@ class IngestOptions:
 
     def worker_count(self) -> int:
         if self.workers is None:
-            return max(1, os.cpu_count() or 1)
+            try:
+                return max(1, len(os.sched_getaffinity(0)))
+            except (AttributeError, OSError):  # not on Linux
+                return max(1, os.cpu_count() or 1)
         if self.workers < 1:
             raise UsageError(f"--workers: {self.workers} is not a positive number of workers")
         return self.workers
@@ -376,9 +380,22 @@ def _init_worker(known: frozenset[str], options: IngestOptions, in_process: bool
     """Set up a worker: the stored ids, the options, the spaCy pipeline (loaded once)."""
     if not in_process:
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # the main process handles Ctrl-C
+        _watch_parent()
     from saywho.nlp import load_pipeline
 
     _STATE.update(known=known, options=options, nlp=load_pipeline())
+
+
+def _watch_parent() -> None:
+    """Exit when the main process is gone (killed with kill -9, it cannot stop its workers)."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="saywho-parent-watch", daemon=True).start()
 
 
 def _parse_date(value: Any) -> date | None:
@@ -578,6 +595,9 @@ class _Pool:
     """N worker processes; results come back in the order the chunks were sent."""
 
     def __init__(self, workers: int, known: frozenset[str], options: IngestOptions) -> None:
+        from saywho.nlp import installed_model
+
+        installed_model()  # no pipeline installed: say so now, not through dying workers
         self.workers = workers
         self.args = (known, options)
         self.executor = self._start()
