@@ -219,18 +219,10 @@ def audit(
 
 def write_atomically(path: Path, content: str) -> None:
     """Write a file whole or not at all: a temporary file beside it, then a rename."""
-    path = Path(path)
-    if path.is_dir():
-        raise UsageError(f"--output: {path} is a directory")
-    if not path.parent.exists():
-        raise UsageError(f"--output: the folder {path.parent} does not exist")
-    temporary = path.with_name(f".{path.name}.saywho-tmp")
-    try:
+    from saywho.files import atomic_target
+
+    with atomic_target(path) as temporary:
         temporary.write_text(content, encoding="utf-8")
-        os.replace(temporary, path)
-    except OSError as error:
-        temporary.unlink(missing_ok=True)
-        raise UsageError(f"--output: cannot write {path}: {error.strerror or error}") from None
 
 
 @eval_app.command("polnear")

@@ -31,6 +31,7 @@ from sqlalchemy.dialects import sqlite as sqlite_dialect
 from sqlalchemy.engine import URL, make_url
 
 from saywho.errors import InvalidInputError, StoreError, UsageError
+from saywho.files import atomic_target
 from saywho.model import Attribution, Document, Entity, Resolution, slice_spans
 
 DEFAULT_DB = "sqlite:///saywho.db"
@@ -943,24 +944,13 @@ class Store:
         file appears whole or not at all (a temporary file, then a rename). Returns the rows."""
         if format not in EXPORT_FORMATS:
             raise UsageError(f"--format: '{format}' is not one of {', '.join(EXPORT_FORMATS)}")
-        target = Path(path)
-        if target.is_dir():
-            raise UsageError(f"--output: {target} is a directory")
-        if not target.parent.exists():
-            raise UsageError(f"--output: the folder {target.parent} does not exist")
-        temporary = target.with_name(f".{target.name}.saywho-tmp")
-        try:
+        with atomic_target(path) as temporary:
             if format == "jsonl":
                 count = self._export_jsonl(temporary)
             elif format == "csv":
                 count = self._export_csv(temporary)
             else:
                 count = self._export_parquet(temporary)
-            os.replace(temporary, target)
-        except OSError as error:
-            raise UsageError(f"--output: cannot write {target}: {error.strerror or error}") from None
-        finally:
-            temporary.unlink(missing_ok=True)
         return count
 
     def _export_jsonl(self, path: Path) -> int:
@@ -1063,38 +1053,22 @@ def _statement(row: Any) -> dict[str, Any]:
 
 
 def _export_row(row: Any) -> dict[str, Any]:
-    in_cluster = row.cluster_id is not None
-    return {
+    """A statement (see ``_statement``) with the rest of the attribution, in EXPORT_COLUMNS order."""
+    values = {
+        **_statement(row),
         "attribution_id": row.id,
-        "document_id": row.document_id,
-        "index": row.idx,
-        "published": row.published,
-        "order": row.order_key,
-        "speaker": row.speaker,
-        "speaker_text": row.speaker_text,
         "speaker_entity": row.speaker_entity,
-        "kind": row.kind,
-        "source_type": row.source_type,
-        "cue_text": row.cue_text,
-        "content_text": row.content_text,
-        "channel": row.channel,
         "anonymity_reason": row.anonymity_reason,
-        "confidence": row.confidence,
         "rule": row.rule,
         "sentence": row.sentence,
         "paragraph": row.paragraph,
         "continues": row.continues,
         "spans": row.spans,
-        "cluster_id": row.cluster_id,
-        "first_appearance": (row.first_attribution_id == row.id) if in_cluster else None,
-        "first_appearance_id": row.first_attribution_id,
         "changed_words": list(row.changed_words) if row.changed_words else None,
-        "title": row.title,
-        "source": row.source,
-        "url": row.url,
         "author": row.author,
         "site": row.site,
     }
+    return {name: values[name] for name, _ in EXPORT_COLUMNS}
 
 
 def _json_default(value: Any) -> Any:
