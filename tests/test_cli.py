@@ -423,3 +423,14 @@ def test_readme_documents_every_command():
     readme = README.read_text(encoding="utf-8")
     missing = [p for p in paths if not re.search(rf"\bsaywho {re.escape(p)}(?![\w-])", readme)]
     assert not missing, f"README.md does not mention: {', '.join('saywho ' + p for p in missing)}"
+
+
+def test_python_dash_m_runs_every_command(tmp_path):
+    """`python -m saywho` and `python -m saywho.cli` see the corpus commands too."""
+    for module in ("saywho", "saywho.cli"):
+        done = subprocess.run(
+            [sys.executable, "-m", module, "stats", "--db", str(tmp_path / "none.db")],
+            capture_output=True, text=True, timeout=60,
+        )
+        assert done.returncode == 6, done.stderr
+        assert done.stderr.startswith("saywho: error: no database at")
