@@ -339,6 +339,7 @@ def main(argv: Optional[list[str]] = None) -> None:
 
 from saywho import cli_ingest  # noqa: E402,F401  (registers saywho ingest)
 from saywho import cli_store  # noqa: E402,F401  (registers the corpus query commands)
+from saywho import cli_train  # noqa: E402,F401  (registers saywho train)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,147 @@
+"""Tests of the experimental learned tagger's data conversion and decoding (no training)."""
+
+from __future__ import annotations
+
+import spacy
+
+from saywho.evaluate import GoldAttribution, GoldDocument, score
+from saywho.learn import (
+    RoleSpan,
+    bio_tags,
+    doc_tags,
+    gold_to_document,
+    group,
+    role_pieces,
+    tags_to_spans,
+    training_docs,
+    windows,
+)
+
+NLP = spacy.blank("en")
+
+
+def _span(text: str, part: str, start: int = 0) -> tuple[int, int]:
+    s = text.index(part, start)
+    return (s, s + len(part))
+
+
+def _gold(text: str, *attributions: tuple[list, list, list]) -> GoldDocument:
+    return GoldDocument(
+        name="t",
+        text=text,
+        attributions=[GoldAttribution(content=c, cue=q, source=s) for s, q, c in attributions],
+    )
+
+
+def _tagged(doc, tags):
+    return [(t.text, tag) for t, tag in zip(doc, tags)]
+
+
+def test_bio_tags_simple():
+    text = "The mayor said the bridge will open in May."
+    gold = _gold(text, ([_span(text, "The mayor")], [_span(text, "said")], [_span(text, "the bridge will open in May")]))
+    doc = NLP.make_doc(text)
+    tags = bio_tags(doc, role_pieces(gold))
+    assert _tagged(doc, tags) == [
+        ("The", "B-SOURCE"), ("mayor", "I-SOURCE"), ("said", "B-CUE"), ("the", "B-CONTENT"),
+        ("bridge", "I-CONTENT"), ("will", "I-CONTENT"), ("open", "I-CONTENT"), ("in", "I-CONTENT"),
+        ("May", "I-CONTENT"), (".", "O"),
+    ]
+
+
+def test_bio_tags_discontinuous_and_expand():
+    text = '"Prices will rise," she said, "and soon."'
+    first = _span(text, "Prices will rise")
+    second = _span(text, "and soon")
+    # A piece that cuts a token is expanded to the whole token.
+    gold = _gold(text, ([(_span(text, "she")[0], _span(text, "she")[1] - 1)], [_span(text, "said")], [first, second]))
+    doc = NLP.make_doc(text)
+    tags = dict(_tagged(doc, bio_tags(doc, role_pieces(gold))))
+    assert tags["Prices"] == "B-CONTENT" and tags["rise"] == "I-CONTENT"
+    assert tags["and"] == "B-CONTENT" and tags["soon"] == "I-CONTENT"
+    assert tags["she"] == "B-SOURCE" and tags["said"] == "B-CUE"
+    assert tags['"'] == "O"
+
+
+def test_bio_tags_first_annotation_wins():
+    text = "Officials said the minister told aides he would resign."
+    outer = ([_span(text, "Officials")], [_span(text, "said")], [_span(text, "the minister told aides he would resign")])
+    inner = ([_span(text, "the minister")], [_span(text, "told")], [_span(text, "he would resign")])
+    doc = NLP.make_doc(text)
+    tags = dict(_tagged(doc, bio_tags(doc, role_pieces(_gold(text, outer, inner)))))
+    assert tags["minister"] == "I-CONTENT" and tags["told"] == "I-CONTENT"
+    tags = dict(_tagged(doc, bio_tags(doc, role_pieces(_gold(text, inner, outer)))))
+    assert tags["the"] == "B-SOURCE" and tags["told"] == "B-CUE" and tags["he"] == "B-CONTENT"
+    # The outer content is what is left around the inner annotation, restarted with B-.
+    assert tags["aides"] == "B-CONTENT"
+
+
+def test_bio_tags_with_window_offset():
+    text = "First line.\nHe said it rains.\n"
+    gold = _gold(text, ([_span(text, "He")], [_span(text, "said")], [_span(text, "it rains")]))
+    start, end = 12, len(text)
+    doc = NLP.make_doc(text[start:end])
+    tags = bio_tags(doc, role_pieces(gold), start)
+    assert tags[:4] == ["B-SOURCE", "B-CUE", "B-CONTENT", "I-CONTENT"]
+
+
+def test_windows_cover_text():
+    text = "\n".join(f"Paragraph {i} has five words." for i in range(40))
+    bounds = windows(text, NLP, max_tokens=20)
+    assert bounds[0][0] == 0 and bounds[-1][1] == len(text)
+    assert all(a[1] == b[0] for a, b in zip(bounds, bounds[1:]))
+    assert all(len(text[s:e].split()) <= 20 for s, e in bounds)
+
+
+def test_tags_to_spans_lenient():
+    doc = NLP.make_doc("He said that it rains and she agreed")
+    tags = ["B-SOURCE", "B-CUE", "I-CONTENT", "I-CONTENT", "I-CONTENT", "O", "B-SOURCE", "I-CUE"]
+    spans = tags_to_spans(doc, tags, base=10)
+    assert [(doc.text[s - 10 : e - 10], r) for s, e, r, _, _ in spans] == [
+        ("He", "SOURCE"), ("said", "CUE"), ("that it rains", "CONTENT"), ("she", "SOURCE"), ("agreed", "CUE"),
+    ]
+
+
+def test_doc_tags_from_entities():
+    doc = NLP.make_doc("He said it")
+    doc.ents = [spacy.tokens.Span(doc, 0, 1, "SOURCE"), spacy.tokens.Span(doc, 2, 3, "CONTENT")]
+    assert doc_tags(doc) == ["B-SOURCE", "O", "B-CONTENT"]
+
+
+def test_group_nearest_cue_and_source():
+    text = "x" * 200
+    spans = [
+        RoleSpan("CONTENT", 0, 10, 0, 3, 0, 0),
+        RoleSpan("SOURCE", 12, 14, 4, 4, 0, 0),
+        RoleSpan("CUE", 15, 19, 5, 5, 0, 0),
+        RoleSpan("CONTENT", 21, 30, 6, 9, 0, 0),
+        RoleSpan("CONTENT", 100, 110, 50, 52, 1, 3),  # no cue in its paragraph, too far
+        RoleSpan("CUE", 150, 154, 120, 120, 2, 5),  # a cue without content: no attribution
+    ]
+    found = group(text, spans)
+    assert found == [
+        {"content": [(0, 10), (21, 30)], "cue": [(15, 19)], "speaker": [(12, 14)]},
+        {"content": [(100, 110)], "cue": [], "speaker": []},
+    ]
+
+
+def test_round_trip_scores_gold_exactly():
+    text = 'The mayor said the bridge will open in May.\n"It is late," a resident said, "very late."\n'
+    gold = _gold(
+        text,
+        ([_span(text, "The mayor")], [_span(text, "said")], [_span(text, "the bridge will open in May")]),
+        ([_span(text, "a resident")], [_span(text, "said", 50)], [_span(text, "It is late"), _span(text, "very late")]),
+    )
+    report = score([(gold, gold_to_document(gold))])
+    for role in ("source", "cue", "content"):
+        assert report["roles"][role]["exact"]["f1"] == 100.0
+
+
+def test_training_docs_have_tags_and_entities():
+    text = "The mayor said the bridge will open.\n"
+    gold = _gold(text, ([_span(text, "The mayor")], [_span(text, "said")], [_span(text, "the bridge will open")]))
+    (doc,) = list(training_docs([gold], NLP))
+    assert [t.tag_ for t in doc][:3] == ["B-SOURCE", "I-SOURCE", "B-CUE"]
+    assert [(e.text, e.label_) for e in doc.ents] == [
+        ("The mayor", "SOURCE"), ("said", "CUE"), ("the bridge will open", "CONTENT"),
+    ]

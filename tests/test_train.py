@@ -1,0 +1,69 @@
+"""`saywho train polnear` on a tiny made-up PolNeAR folder: it trains, writes a model card,
+and the model loads and predicts."""
+
+from __future__ import annotations
+
+import json
+
+import spacy
+
+from saywho.learn import analyze_learned
+
+ARTICLE = (
+    'Critics say the law is unfair to small businesses.\n'
+    '"We will win this fight," said Anna Berg, the mayor.\n'
+    'According to the report, prices rose sharply in May.\n'
+)
+
+
+def _t(label: str, ident: str, phrase: str) -> str:
+    start = ARTICLE.index(phrase)
+    return f"{ident}\t{label} {start} {start + len(phrase)}\t{phrase}\n"
+
+
+ANN = (
+    _t("Source", "T1", "Critics") + _t("Cue", "T2", "say") + _t("Content", "T3", "the law is unfair to small businesses")
+    + _t("Attribution", "T4", "say") + "E1\tAttribution:T4 Source:T1 Cue:T2 Content:T3\n"
+    + _t("Content", "T5", "We will win this fight,") + _t("Cue", "T6", "said") + _t("Source", "T7", "Anna Berg")
+    + _t("Attribution", "T8", "said") + "E2\tAttribution:T8 Source:T7 Cue:T6 Content:T5\n"
+)
+
+
+def make_polnear(root):
+    for split in ("train", "dev"):
+        (root / split / "text").mkdir(parents=True)
+        (root / split / "attributions").mkdir()
+        for i in range(3 if split == "train" else 1):
+            name = f"{split}-article-{i}"
+            (root / split / "text" / f"{name}.txt").write_text(ARTICLE, encoding="utf-8")
+            (root / split / "attributions" / f"{name}_a1.ann").write_text(ANN, encoding="utf-8")
+
+
+def test_train_on_a_tiny_slice_writes_a_model_that_predicts(cli, tmp_path):
+    make_polnear(tmp_path / "polnear")
+    out = tmp_path / "model"
+    result = cli("train", "polnear", tmp_path / "polnear", "--output", out, "--max-steps", "30", "--dev-limit", "1")
+    assert result.code == 0, result.err
+    best = out / "model-best"
+    card = json.loads((best / "model-card.json").read_text(encoding="utf-8"))
+    assert set(card["dev"]) == {"content", "cue", "source"}
+    assert "research use" in card["licence"]
+    assert (best / "README.md").read_text(encoding="utf-8").startswith("# saywho learned")
+    nlp = spacy.load(best)
+    document = analyze_learned(ARTICLE, nlp)
+    for attribution in document.attributions:
+        for start, end in attribution.spans():
+            assert 0 <= start < end <= len(ARTICLE)
+
+
+def test_train_refuses_a_folder_that_is_not_polnear(cli, tmp_path):
+    result = cli("train", "polnear", tmp_path, "--output", tmp_path / "m")
+    assert result.code == 5 and "no train/text folder" in result.err
+
+
+def test_train_refuses_a_non_empty_output(cli, tmp_path):
+    make_polnear(tmp_path / "polnear")
+    (tmp_path / "busy").mkdir()
+    (tmp_path / "busy" / "file").write_text("x")
+    result = cli("train", "polnear", tmp_path / "polnear", "--output", tmp_path / "busy")
+    assert result.code == 2 and "not empty" in result.err
