@@ -4,10 +4,14 @@ and the model loads and predicts."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
+import pytest
 import spacy
 
 from saywho.learn import analyze_learned
+
+ROOT = Path(__file__).resolve().parents[1]
 
 ARTICLE = (
     'Critics say the law is unfair to small businesses.\n'
@@ -67,3 +71,38 @@ def test_train_refuses_a_non_empty_output(cli, tmp_path):
     (tmp_path / "busy" / "file").write_text("x")
     result = cli("train", "polnear", tmp_path / "polnear", "--output", tmp_path / "busy")
     assert result.code == 2 and "not empty" in result.err
+
+
+@pytest.fixture(scope="module")
+def tiny_model(tmp_path_factory):
+    from saywho.cli_train import train_and_describe
+
+    root = tmp_path_factory.mktemp("learned")
+    make_polnear(root / "polnear")
+    card = train_and_describe(
+        root / "polnear", root / "model", max_steps=30, patience=30, dev_limit=1, seed=0, train_limit=None
+    )
+    return card["model"]
+
+
+def test_learned_model_only_adds_to_the_rules(tiny_model):
+    from saywho.core import analyze
+
+    text = (ROOT / "examples" / "belarus-own-weapons.txt").read_text(encoding="utf-8")
+    rules = analyze(text)
+    both = analyze(text, learned=spacy.load(tiny_model))
+    kept = [a for a in both.attributions if a.rule != "learned"]
+    assert [(a.content, a.cue, a.speaker) for a in kept] == [(a.content, a.cue, a.speaker) for a in rules.attributions]
+    for a in both.attributions:
+        for start, end in a.spans():
+            assert 0 <= start < end <= len(text)
+
+
+def test_analyze_model_option(cli, tiny_model):
+    seed = ROOT / "examples" / "belarus-own-weapons.txt"
+    result = cli("analyze", seed, "--model", tiny_model, "--format", "json")
+    assert result.code == 0, result.err
+    assert len(json.loads(result.out)["attributions"]) >= 11
+    assert cli("analyze", seed, "--model", "default").code == 2
+    missing = cli("analyze", seed, "--model", ROOT / "no-such-model")
+    assert missing.code == 2 and "trained model" in missing.err

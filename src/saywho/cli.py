@@ -114,8 +114,15 @@ def analyze(
         "--max-size",
         help="Refuse an input larger than this many megabytes (MiB), before parsing it.",
     ),
+    model: str = typer.Option(
+        "rules",
+        "--model",
+        help="'rules' (the default), or the folder of a model trained by 'saywho train polnear' "
+        "to add the attributions the rules miss.",
+    ),
 ) -> None:
     """Find every attribution in one or more articles (.txt, or .html/.htm pages)."""
+    learned = load_learned_model(model)
 
     published_date = parse_date(published)
     max_bytes = parse_max_size(max_size)
@@ -141,6 +148,7 @@ def analyze(
             title=title or article.title,
             source=name,
             min_confidence=min_confidence,
+            learned=learned,
         )
         if article.extracted:
             document.text = article.text  # the spans index into the extracted text
@@ -157,6 +165,26 @@ def analyze(
         sys.stdout.write(json.dumps(payload[0] if len(files) == 1 else payload, ensure_ascii=False, indent=1) + "\n")
     if failures:
         raise typer.Exit(failures[0].exit_code)
+
+
+def load_learned_model(model: str):
+    """None for the rules alone, else the spaCy pipeline saved at the path ``model``."""
+    if model == "rules":
+        return None
+    if model == "default":
+        raise UsageError(
+            "--model default: no learned model ships with this version yet; train one with "
+            "'saywho train polnear' and pass its folder, or use --model rules"
+        )
+    path = Path(model)
+    if not (path / "config.cfg").is_file():
+        raise UsageError(f"--model: {model} is neither 'rules' nor a folder holding a trained model")
+    import spacy
+
+    try:
+        return spacy.load(path)
+    except Exception as error:  # noqa: BLE001 - spaCy's many load errors, one message
+        raise UsageError(f"--model: cannot load the model in {model}: {error}") from None
 
 
 def _load(name: str, max_bytes: int, max_size: float):

@@ -333,6 +333,52 @@ class _Assembler:
         else:
             draft.kind = Kind.MIXED
 
+    # -- attributions of the learned model ---------------------------------------------
+
+    def from_learned(self, predicted: Document) -> None:
+        """Add what the learned model finds where the rules found nothing: the rules keep
+        every attribution they make, the model fills in the ones they miss."""
+        # Quotations belong to the rules (quote content, continuations), as does all content
+        # the rules already found.
+        taken = [span for d in self.drafts for span in d.content]
+        taken += [(q.start, q.end) for q in self.article.quotations]
+        for attribution in predicted.attributions:
+            if not attribution.content or not attribution.speaker:
+                continue  # no source: nothing to resolve or type
+            if any(s < end and start < e for start, end in attribution.content for s, e in taken):
+                continue
+            start, end = attribution.speaker[0]
+            located = self._span_at(start, end)
+            if located is None:
+                continue
+            doc, base, span = located
+            cue_token = None
+            if attribution.cue:
+                cue = self._span_at(*attribution.cue[0])
+                cue_token = cue[2].root if cue is not None else None
+            draft = _Draft(
+                kind=Kind.INDIRECT,
+                content=list(attribution.content),
+                cue=list(attribution.cue),
+                rule="learned",
+                confidence=0.6,
+                speaker=Mention(head=span.root, start=span.start, end=span.end),
+                speaker_base=base,
+                cue_token=cue_token,
+                base=base,
+            )
+            self._settle_quotes(draft)
+            self.drafts.append(draft)
+            taken.extend(draft.content)
+
+    def _span_at(self, start: int, end: int):
+        """(Doc, offset, Span) of the chunk holding [start, end), the span widened to tokens."""
+        for doc, base in self.article.chunks:
+            if len(doc) and base <= start and end <= base + doc[-1].idx + len(doc[-1].text_with_ws):
+                span = doc.char_span(start - base, end - base, alignment_mode="expand")
+                return (doc, base, span) if span is not None and len(span) else None
+        return None
+
     # -- quotations without a parsed link to a cue ---------------------------------------
 
     def from_quotes(self) -> None:
@@ -618,12 +664,17 @@ def _document(
     title: str | None,
     source: str | None,
     min_confidence: float,
+    learned: Language | None = None,
 ) -> Document:
     article = _Article(text, chunks)
     assembler = _Assembler(article)
     for doc, base in chunks:
         assembler.from_cues(doc, base)
         assembler.from_according_to(doc, base)
+    if learned is not None:
+        from saywho.learn import analyze_learned
+
+        assembler.from_learned(analyze_learned(text, learned))
     assembler.from_quotes()
     assembler.describe_sources()
     doc_id = document_id(text)
@@ -672,10 +723,12 @@ def analyze(
     source: str | None = None,
     nlp: Language | None = None,
     min_confidence: float = 0.0,
+    learned: Language | None = None,
 ) -> Document:
-    """Analyse one article: every attribution, its speaker and source type."""
+    """Analyse one article: every attribution, its speaker and source type. ``learned``, a
+    model trained by ``saywho train polnear``, adds the attributions the rules miss."""
     document, _ = analyze_parsed(
-        text, published, title=title, source=source, nlp=nlp, min_confidence=min_confidence
+        text, published, title=title, source=source, nlp=nlp, min_confidence=min_confidence, learned=learned
     )
     return document
 
@@ -688,13 +741,16 @@ def analyze_parsed(
     source: str | None = None,
     nlp: Language | None = None,
     min_confidence: float = 0.0,
+    learned: Language | None = None,
 ) -> tuple[Document, list[tuple[Doc, int]]]:
     """``analyze``, also returning the parsed chunks (Doc, character offset) for later
     stages that read the parse (the audit's time checks)."""
     if not isinstance(text, str):
         raise TypeError(f"analyze() expects the article text as str, got {type(text).__name__}")
     chunks = next(_parse(_pipeline(nlp), [text], batch_size=8))
-    document = _document(text, chunks, published=published, title=title, source=source, min_confidence=min_confidence)
+    document = _document(
+        text, chunks, published=published, title=title, source=source, min_confidence=min_confidence, learned=learned
+    )
     return document, chunks
 
 
@@ -705,12 +761,16 @@ def analyze_many(
     nlp: Language | None = None,
     batch_size: int = 16,
     min_confidence: float = 0.0,
+    learned: Language | None = None,
 ) -> list[Document]:
     """Analyse many articles, parsing them in batches (faster than one ``analyze`` each)."""
     texts = list(texts)
     nlp = _pipeline(nlp)
     return [
-        _document(text, chunks, published=published, title=None, source=None, min_confidence=min_confidence)
+        _document(
+            text, chunks, published=published, title=None, source=None,
+            min_confidence=min_confidence, learned=learned,
+        )
         for text, chunks in zip(texts, _parse(nlp, texts, batch_size))
     ]
 
