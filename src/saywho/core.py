@@ -18,7 +18,7 @@ from spacy.tokens import Doc, Token
 
 from saywho import __version__
 from saywho.cues import OBJECT_VERBS, PREPOSITION_VERBS, SPEECH_VERBS, XCOMP_VERBS, according_to, is_cue_verb, verb_cue
-from saywho.model import Attribution, Document, Kind, SourceType, document_id
+from saywho.model import Attribution, Document, Kind, Resolution, SourceType, document_id
 from saywho.quotes import Quote, find_quotes
 from saywho.resolve import Cluster, EntityIndex
 from saywho.speakers import (
@@ -76,7 +76,7 @@ class _Draft:
     cue_token: Token | None = None
     base: int = 0
     cluster: Cluster | None = None
-    resolution: object = None
+    resolution: Resolution | None = None
     source_type: SourceType = SourceType.UNKNOWN
     anonymity: tuple[str, tuple[int, int]] | None = None
     channel: tuple[str, tuple[int, int]] | None = None
@@ -102,6 +102,7 @@ class _Article:
         self.quotations = [q for q in quotes if q.kind == "quotation" and q.depth == 0]
         self.terms = [(q.start, q.end) for q in quotes if q.kind == "term"]
         self._quote_starts = [q.start for q in self.quotations]
+        self._quote_ends = [q.end for q in self.quotations]
         # A paragraph is a line with text on it; blank lines separate, they do not count.
         self.paragraph_starts = [m.start() for m in PARAGRAPH.finditer(text)] or [0]
         self.sentence_starts: list[int] = []
@@ -123,8 +124,11 @@ class _Article:
         return None
 
     def quotations_overlapping(self, start: int, end: int) -> list[Quote]:
-        i = bisect.bisect_left(self._quote_starts, end)
-        return [q for q in self.quotations[:i] if q.end > start and q.start < end][-8:]
+        """Top-level quotations sharing characters with [start, end). They do not overlap
+        one another, so their ends are sorted like their starts: two bisections."""
+        first = bisect.bisect_right(self._quote_ends, start)
+        last = bisect.bisect_left(self._quote_starts, end)
+        return self.quotations[first:last]
 
 
 def _char_spans(doc: Doc, indices: Iterable[int], base: int) -> list[tuple[int, int]]:
