@@ -145,3 +145,23 @@ def test_json_has_the_required_keys(seed):
     for source in data["sources"]:
         assert {"label", "source_type", "attributions", "words", "channel", "anonymity_reason"} <= set(source)
     assert Audit.model_validate_json(seed.model_dump_json()) == seed
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The country will meet the target it pledged at the talks in Paris last December.",
+        "The first senator from the state since the 1890s, Scott would again break the barrier.",
+        "Twenty years ago the United States pledged that in 2000 it would lift the limits.",
+        "The plan was designed to lower emissions by 2030, officials said.",
+    ],
+)
+def test_no_time_flag_for_history_anchors_and_past_plans(text):
+    report = audit(text, date(2016, 9, 27))
+    assert not [f for f in report.flags if f.kind.startswith("time")]
+
+
+def test_nested_statement_is_not_a_repeat():
+    text = "Bloomberg reports that the nominee has either won or tied among the voters making more than $100,000."
+    report = audit(text)
+    assert not flags_of(report, "repeated_statement")

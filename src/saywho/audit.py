@@ -223,6 +223,10 @@ def _normalised(text: str, spans: list[tuple[int, int]]) -> str:
     return " ".join(WORD.findall(" ".join(text[s:e] for s, e in spans).lower()))
 
 
+def _overlapping(a: list[tuple[int, int]], b: list[tuple[int, int]]) -> bool:
+    return any(s1 < e2 and s2 < e1 for s1, e1 in a for s2, e2 in b)
+
+
 def repeat_flags(text: str, document: Document) -> list[Flag]:
     """A statement repeated within the article: a cue that says so ("he reiterated") or a
     content that says nearly the same as an earlier one."""
@@ -234,6 +238,8 @@ def repeat_flags(text: str, document: Document) -> list[Flag]:
         earlier = None
         if len(content) >= REPEAT_MIN_CHARS:
             for previous, previous_content in seen:
+                if _overlapping(attribution.content, previous.content):
+                    continue  # one statement nested in another's content is not a repeat
                 if len(previous_content) >= REPEAT_MIN_CHARS and fuzz.partial_ratio(content, previous_content) >= REPEAT_SIMILARITY:
                     earlier = previous
                     break
@@ -269,22 +275,48 @@ def earlier_statement_flags(text: str) -> list[Flag]:
     return flags
 
 
-def time_flags(report: TimeReport) -> list[Flag]:
+def _sentence_reports_the_past(text: str, chunks: list[tuple[Doc, int]], position: int) -> bool:
+    """The main verb of the sentence at ``position`` is in the past tense ("the United States
+    pledged that in 2000 it would ..."): the article reports history, not a forecast."""
+    for doc, base in chunks:
+        if not len(doc) or not base <= position < base + doc[-1].idx + len(doc[-1].text_with_ws):
+            continue
+        span = doc.char_span(position - base, position - base + 1, alignment_mode="expand")
+        if span is None or not len(span):
+            return False
+        root = span[0].sent.root
+        return root.tag_ == "VBD" or any(
+            c.dep_ == "aux" and c.tag_ == "VBD" and c.lower_ != "would" for c in root.children
+        )
+    return False
+
+
+def time_flags(report: TimeReport, text: str, chunks: list[tuple[Doc, int]]) -> list[Flag]:
     """Forward-looking statements about a date already past at publication, and past-tense
-    statements about a date after it."""
+    statements about a date after it. Only absolute dates count: a relative one ("last
+    December", "this weekend") is resolved from the publication date and cannot contradict it;
+    a date after "since" is an anchor in the past; a deadline told in the past tense ("was
+    designed to cut emissions by 2030") is a past plan, not a past event."""
     published = report.published
     if published is None:
         return []
     flags = []
     for expression in report.expressions:
+        if expression.relative:
+            continue
+        start = expression.span[0]
         if expression.forward_looking and expression.end is not None and expression.end < published:
+            if text[max(0, start - 6) : start].lower().strip().endswith("since"):
+                continue
+            if _sentence_reports_the_past(text, chunks, start):
+                continue
             flags.append(Flag(
                 kind="time_past_deadline",
                 message=f"Forward-looking statement about '{expression.text}' ({expression.value}), "
                 f"which had already passed at publication ({published.isoformat()}).",
                 evidence=[expression.span],
             ))
-        elif expression.past_tense and expression.start is not None and expression.start > published:
+        elif expression.past_tense and not expression.deadline and expression.start is not None and expression.start > published:
             flags.append(Flag(
                 kind="time_future_in_past_tense",
                 message=f"Past-tense statement about '{expression.text}' ({expression.value}), "
@@ -302,7 +334,7 @@ def audit_parsed(text: str, document: Document, chunks: list[tuple[Doc, int]]) -
         source_flags(text, document, sources)
         + repeat_flags(text, document)
         + earlier_statement_flags(text)
-        + time_flags(time)
+        + time_flags(time, text, chunks)
     )
     flags.sort(key=lambda f: (f.evidence[0][0] if f.evidence else 0))
     return Audit(

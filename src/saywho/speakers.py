@@ -253,6 +253,9 @@ def find_channels(text: str, start: int, end: int) -> list[tuple[str, tuple[int,
             if value.lower().startswith("the "):
                 value, s = value[4:], s + 4
             value = value.rstrip(".")  # "told Reuters." ends the sentence, not the name
+            for possessive in ("'s", "’s"):  # "on MSNBC's show"
+                if value.endswith(possessive):
+                    value = value[: -len(possessive)]
             found.append((value, (s, s + len(value))))
     found.sort(key=lambda item: item[1])
     return found
