@@ -307,3 +307,9 @@ def test_paragraphs_are_lines_with_text():
     document = analyze(text)
     assert document.paragraphs == 3
     assert [a.paragraph for a in document.attributions] == [1, 2]
+
+
+def test_relative_clause_on_a_predicate_describes_the_subject():
+    a = only("Donald Trump is a serial liar, rampant xenophobe and birther who has pledged to ban all visitors.")
+    assert a.speaker_text == "Donald Trump" and a.speaker_entity == "Donald Trump"
+    assert a.content_text == "to ban all visitors"

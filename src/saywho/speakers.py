@@ -175,10 +175,19 @@ def preceding_noun_phrase(verb: Token) -> Token | None:
 
 
 def relative_antecedent(subject: Token, verb: Token) -> Token | None:
-    """For "Lukashenko, who had previously insisted", the antecedent of 'who'."""
-    if subject.lower_ in RELATIVE_PRONOUNS and verb.dep_ == "relcl":
-        return verb.head
-    return None
+    """For "Lukashenko, who had previously insisted", the antecedent of 'who'; for "Trump is a
+    serial liar and birther who has pledged", the subject the predicate describes."""
+    if subject.lower_ not in RELATIVE_PRONOUNS or verb.dep_ != "relcl":
+        return None
+    antecedent = verb.head
+    node = antecedent
+    while node.dep_ in ("conj", "appos") and node.head.i != node.i:
+        node = node.head
+    if node.dep_ == "attr" and node.head.lemma_ == "be":
+        subjects = [c for c in node.head.children if c.dep_ == "nsubj"]
+        if subjects:
+            return subjects[0]
+    return antecedent
 
 
 def source_type_of(mention: Mention, entity_type: str | None) -> SourceType:
