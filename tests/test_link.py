@@ -242,3 +242,10 @@ def test_same_speaker_uses_linked_names():
     c = st("c", text, speaker="Mike Pence", published=date(2016, 1, 3))
     assert cluster_statements([a, b])[0].same_speaker
     assert not cluster_statements([a, b, c])[0].same_speaker
+
+
+def test_canonical_name_is_not_headline_capitals():
+    from saywho.link import link_speakers
+
+    names = ["OBAMA", "OBAMA", "OBAMA", "Obama"]
+    assert set(link_speakers(names).values()) == {"Obama"}

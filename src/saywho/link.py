@@ -539,7 +539,8 @@ def link_speakers(names: Iterable[str]) -> dict[str, str]:
         tokens, _ = parsed[name]
         raw = normalize(name.replace(".", " ").replace("-", " ")).split()
         has_honorific = len(raw) != len(tokens)
-        return (len(tokens) < 2, has_honorific, -counts[name], -len(tokens), name)
+        shouting = name.isupper() and any(c.isalpha() for c in name)  # headline capitals
+        return (len(tokens) < 2, has_honorific, shouting, -counts[name], -len(tokens), name)
 
     out: dict[str, str] = {}
     for group in members.values():
