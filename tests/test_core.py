@@ -313,3 +313,8 @@ def test_relative_clause_on_a_predicate_describes_the_subject():
     a = only("Donald Trump is a serial liar, rampant xenophobe and birther who has pledged to ban all visitors.")
     assert a.speaker_text == "Donald Trump" and a.speaker_entity == "Donald Trump"
     assert a.content_text == "to ban all visitors"
+
+
+def test_speaker_keeps_its_closing_parenthesis():
+    a = only('"The bill is dead," said Rep. Stephen Lynch (D-Mass.) on Monday.')
+    assert a.speaker_text == "Rep. Stephen Lynch (D-Mass.)"

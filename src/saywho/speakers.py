@@ -114,6 +114,10 @@ def mention_for(head: Token, cue: Token | None = None) -> Mention:
         start += 1
     while end - 1 > head.i and (doc[end - 1].is_space or (doc[end - 1].is_punct and doc[end - 1].text != ")")):
         end -= 1
+    # Close a parenthesis opened inside the mention: "Rep. Stephen Lynch (D-Mass.)".
+    opened = sum(1 for t in doc[start:end] if t.text == "(") - sum(1 for t in doc[start:end] if t.text == ")")
+    if opened > 0 and end < len(doc) and doc[end].text == ")":
+        end += 1
     # A comma inside the left part ends an earlier phrase: "Speaking to BelTA, the head".
     for i in range(head.i - 1, start - 1, -1):
         if doc[i].text in (",", ";", ":", "—", "–") or doc[i].is_space:
