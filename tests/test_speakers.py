@@ -188,3 +188,18 @@ def test_channels(text, channel):
     assert found and found[0][0] == channel
     start, end = found[0][1]
     assert text[start:end] == channel
+
+
+def test_participle_bound_to_the_noun_stays_in_the_mention():
+    # "A report released last year found": no comma, the participle belongs to the source.
+    doc = build(
+        [
+            ("A", "DT", "det", 1, "DET"),
+            ("report", "NN", "nsubj", 5, "NOUN"),
+            ("released", "VBN", "acl", 1, "VERB"),
+            ("last", "JJ", "amod", 4, "ADJ"),
+            ("year", "NN", "npadvmod", 2, "NOUN"),
+            ("found", "VBD", "ROOT", 5, "VERB"),
+        ]
+    )
+    assert mention_for(doc[1], cue=doc[5]).text == "A report released last year"

@@ -213,10 +213,10 @@ def _speaker_of(verb: Token) -> tuple[Mention | None, str]:
         antecedent = relative_antecedent(subject, verb)
         if antecedent is not None:
             return mention_for(antecedent, cue=verb), "relative"
-        return mention_for(subject), "subject"
+        return mention_for(subject, cue=verb), "subject"
     head = preceding_noun_phrase(verb)
     if head is not None:
-        return mention_for(head), "preceding"
+        return mention_for(head, cue=verb), "preceding"
     return None, ""
 
 

@@ -101,7 +101,12 @@ def mention_for(head: Token, cue: Token | None = None) -> Mention:
     start = head.left_edge.i
     end = head.i + 1
     for child in head.rights:
-        if child.dep_ in ENDING_DEPS or (child.dep_ == "relcl" and _mentions_anonymity(child)):
+        # A participle right after the noun belongs to it ("a report released last year");
+        # after a comma it is a clause of its own ("a diplomat, speaking on condition ...").
+        bound_participle = child.dep_ == "acl" and child.i > 0 and doc[child.left_edge.i - 1].text != ","
+        if (child.dep_ in ENDING_DEPS and not bound_participle) or (
+            child.dep_ == "relcl" and _mentions_anonymity(child)
+        ):
             break
         if cue is not None and child.left_edge.i <= cue.i <= child.right_edge.i:
             break
