@@ -105,3 +105,24 @@ def test_surname_tagged_as_organization_joins_the_person():
     index, (cluster, _) = resolve(doc, 4, 5)
     assert cluster.name == "Donald Trump" and cluster.type == "person"
     assert [c.name for c in index.clusters] == ["Donald Trump"]
+
+
+def test_bare_surname_shared_by_two_people_stays_apart_whatever_the_order():
+    doc = build(
+        "Obama spoke . Michelle Obama smiled . Barack Obama waved . Obama said".split(),
+        ["PROPN", "VERB", "PUNCT", "PROPN", "PROPN", "VERB", "PUNCT", "PROPN", "PROPN", "VERB", "PUNCT", "PROPN", "VERB"],
+        ["B-PERSON", "O", "O", "B-PERSON", "I-PERSON", "O", "O", "B-PERSON", "I-PERSON", "O", "O", "B-PERSON", "O"],
+    )
+    index = EntityIndex([(doc, 0)])
+    assert [c.name for c in index.clusters] == ["Obama", "Michelle Obama", "Barack Obama"]
+    assert [c.id for c in index.clusters] == ["e1", "e2", "e3"]
+
+
+def test_surname_before_the_full_name_or_with_other_gender_stays_apart():
+    doc = build(
+        "Mr. Obama spoke . Michelle Obama smiled . Obama said".split(),
+        ["PROPN", "PROPN", "VERB", "PUNCT", "PROPN", "PROPN", "VERB", "PUNCT", "PROPN", "VERB"],
+        ["O", "B-PERSON", "O", "O", "B-PERSON", "I-PERSON", "O", "O", "B-PERSON", "O"],
+    )
+    index = EntityIndex([(doc, 0)])
+    assert [c.name for c in index.clusters] == ["Obama", "Michelle Obama"]

@@ -56,6 +56,18 @@ FEMALE_NAMES = frozenset(
 PRONOUN_GENDER = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f", "hers": "f"}
 
 
+def _honorific_gender(ent: Span) -> str | None:
+    """'m' or 'f' when an honorific stands in or right before the name ("Mr. Obama")."""
+    doc = ent.doc
+    candidates = [t.lower_ for t in ent[:2]] + ([doc[ent.start - 1].lower_] if ent.start > 0 else [])
+    for word in candidates:
+        if word in MALE_HONORIFICS:
+            return "m"
+        if word in FEMALE_HONORIFICS:
+            return "f"
+    return None
+
+
 def _clean_name_tokens(span: Span) -> list[Token]:
     tokens = [t for t in span if not t.is_space and not (t.is_punct and t.text != "-")]
     while tokens and tokens[-1].lower_ in ("'s", "’s", "'"):
@@ -76,6 +88,7 @@ class Cluster:
     gender: str | None = None
     mentions: list[tuple[int, int]] = field(default_factory=list)
     full_mention: tuple[int, int] | None = None  # where the canonical name is written
+    first_full: int | None = None  # where a name of several words is first written
 
     @property
     def name(self) -> str:
@@ -103,11 +116,19 @@ class EntityIndex:
         self.clusters: list[Cluster] = []
         self._anchors: list[_Anchor] = []
         self._excluded = sorted(excluded)
-        for doc, base in chunks:
-            for ent in doc.ents:
-                if ent.label_ in ("PERSON", "ORG", "GPE"):
-                    self._add_entity(ent, base)
+        found = [
+            (ent, base) for doc, base in chunks for ent in doc.ents if ent.label_ in ("PERSON", "ORG", "GPE")
+        ]
+        # Full names first, so that a bare surname sees every person who has it: "Obama" joins
+        # "Barack Obama" only when no "Michelle Obama" is mentioned too.
+        found.sort(key=lambda item: len(_clean_name_tokens(item[0])) < 2)
+        for ent, base in found:
+            self._add_entity(ent, base)
         self._merge_surnames_tagged_as_organizations()
+        # Ids in order of first mention.
+        self.clusters.sort(key=lambda c: min(c.mentions))
+        for number, cluster in enumerate(self.clusters, start=1):
+            cluster.id = f"e{number}"
         self._anchors.sort(key=lambda a: a.position)
         self._positions = [a.position for a in self._anchors]
 
@@ -129,9 +150,11 @@ class EntityIndex:
         if not name.split():
             return
         kind = "person" if ent.label_ == "PERSON" else "organization"
-        cluster = self._cluster_for(name, kind)
+        cluster = self._cluster_for(name, kind, start, _honorific_gender(ent))
         cluster.names.append(name)
         cluster.mentions.append((start, end))
+        if len(name.split()) > 1 and (cluster.first_full is None or start < cluster.first_full):
+            cluster.first_full = start
         if cluster.full_mention is None or len(name) >= len(cluster.name):
             if name == cluster.name:
                 cluster.full_mention = (start, end)
@@ -139,7 +162,7 @@ class EntityIndex:
             self._learn_titles(ent, cluster)
         self._anchors.append(_Anchor(start, cluster, (start, end)))
 
-    def _cluster_for(self, name: str, kind: str) -> Cluster:
+    def _cluster_for(self, name: str, kind: str, position: int, gender: str | None) -> Cluster:
         words = name.lower().split()
         for cluster in self.clusters:
             if cluster.type != kind:
@@ -147,12 +170,22 @@ class EntityIndex:
             known = [n.lower().split() for n in cluster.names]
             if words in known:
                 return cluster
-            if kind == "person":
-                # "Lukashenko" joins "Alexander Lukashenko"; "Alexander Lukashenko" joins "Lukashenko".
-                if words[-1] == cluster.surname and (
-                    len(words) == 1 or all(len(k) == 1 or k[0] == words[0] for k in known)
-                ):
+            if kind == "person" and len(words) > 1:
+                # "Donald J. Trump" joins "Donald Trump": same surname, same first name.
+                if words[-1] == cluster.surname and all(len(k) == 1 or k[0] == words[0] for k in known):
                     return cluster
+        if kind == "person" and len(words) == 1:
+            # "Lukashenko" joins "Alexander Lukashenko" when no one else has that surname, the
+            # full name came first (news introduces a person by full name), and an honorific
+            # does not say otherwise ("Mr. Obama" is not "Michelle Obama").
+            owners = [c for c in self.clusters if c.type == "person" and c.surname == words[0]]
+            if (
+                len(owners) == 1
+                and owners[0].first_full is not None
+                and owners[0].first_full < position
+                and (gender is None or owners[0].gender in (None, gender))
+            ):
+                return owners[0]
         cluster = Cluster(id=f"e{len(self.clusters) + 1}", type=kind)
         self.clusters.append(cluster)
         return cluster
