@@ -318,3 +318,20 @@ def test_relative_clause_on_a_predicate_describes_the_subject():
 def test_speaker_keeps_its_closing_parenthesis():
     a = only('"The bill is dead," said Rep. Stephen Lynch (D-Mass.) on Monday.')
     assert a.speaker_text == "Rep. Stephen Lynch (D-Mass.)"
+
+
+def test_name_in_apposition_to_a_misparsed_subject_is_the_speaker():
+    text = "With 50 days until the election, Minyon Moore, a senior adviser to the campaign, called the remarks a wake-up call."
+    document = analyze(text)
+    a = next(a for a in document.attributions if a.cue_text == "called")
+    assert a.speaker_entity == "Minyon Moore"
+
+
+def test_a_name_after_the_speakers_head_does_not_resolve_it():
+    a = only("Advisers to Mr. Obama say the president has grown exasperated with the campaign.")
+    assert a.speaker_entity is None and a.speaker_text == "Advisers to Mr. Obama"
+
+
+def test_a_poll_by_named_outlets_is_a_document():
+    a = only("According to a New York Times poll released last week, the race is tied.")
+    assert a.source_type == SourceType.DOCUMENT

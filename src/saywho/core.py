@@ -17,11 +17,13 @@ from spacy.language import Language
 from spacy.tokens import Doc, Token
 
 from saywho import __version__
-from saywho.cues import OBJECT_VERBS, PREPOSITION_VERBS, SPEECH_VERBS, XCOMP_VERBS, according_to, is_cue_verb, verb_cue
+from saywho.cues import DOCUMENT_NOUNS, OBJECT_VERBS, PREPOSITION_VERBS, SPEECH_VERBS, XCOMP_VERBS, according_to, is_cue_verb, verb_cue
 from saywho.model import Attribution, Document, Kind, Resolution, SourceType, document_id
 from saywho.quotes import Quote, find_quotes
 from saywho.resolve import Cluster, EntityIndex
 from saywho.speakers import (
+    PERSON_NOUNS,
+    VAGUE_WORDS,
     Mention,
     anonymity_reason,
     find_channels,
@@ -30,6 +32,17 @@ from saywho.speakers import (
     relative_antecedent,
     source_type_of,
     subject_of,
+)
+
+# Nouns that can be a source on their own ("the minister said", "the report found").
+SPEAKING_NOUNS = PERSON_NOUNS | VAGUE_WORDS | DOCUMENT_NOUNS | frozenset(
+    """
+    president chairman chairwoman chair secretary governor mayor director chief head
+    candidate nominee commissioner ambassador king queen premier chancellor judge justice
+    sheriff captain general founder owner author editor host anchor reporter correspondent
+    columnist writer historian manager partner leader speaker whip senator congressman
+    congresswoman delegate trustee superintendent principal coach rabbi pastor bishop
+    """.split()
 )
 
 # spaCy's parser is trained on sentences, not books: long articles are parsed in chunks cut
@@ -205,6 +218,17 @@ def _content_tokens(verb: Token, exclude: set[int]) -> tuple[list[int], str]:
     return [], ""
 
 
+def _named_apposition(head: Token) -> Token:
+    """A noun that cannot speak with a person's name in apposition is a misparse: "With 50
+    days until the election, Minyon Moore, a senior adviser, called ..." -> Moore."""
+    if head.pos_ != "NOUN" or head.ent_type_ or head.lemma_.lower() in SPEAKING_NOUNS:
+        return head
+    for child in head.rights:
+        if child.dep_ == "appos" and child.ent_type_ == "PERSON":
+            return child
+    return head
+
+
 def _speaker_of(verb: Token) -> tuple[Mention | None, str]:
     subject = subject_of(verb)
     if subject is not None:
@@ -213,7 +237,7 @@ def _speaker_of(verb: Token) -> tuple[Mention | None, str]:
         antecedent = relative_antecedent(subject, verb)
         if antecedent is not None:
             return mention_for(antecedent, cue=verb), "relative"
-        return mention_for(subject, cue=verb), "subject"
+        return mention_for(_named_apposition(subject), cue=verb), "subject"
     head = preceding_noun_phrase(verb)
     if head is not None:
         return mention_for(head, cue=verb), "preceding"

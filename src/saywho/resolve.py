@@ -257,13 +257,26 @@ class EntityIndex:
         self._positions.insert(i, span[0])
         self._anchors.insert(i, _Anchor(span[0], cluster, span))
 
+    @staticmethod
+    def _names_the_speaker(cluster: Cluster, mention: Mention, base: int, start: int) -> bool:
+        """The entity's name covers the head of the mention, or opens it ("Minyon Moore, a
+        senior adviser" when the parse chose another head)."""
+        head_at = base + mention.head.idx
+        first_word = start
+        for s, e in cluster.mentions:
+            if s <= head_at < e or s == first_word:
+                return True
+        return False
+
     def cluster_at(self, start: int, end: int) -> Cluster | None:
-        """The entity one of whose name mentions lies inside [start, end)."""
+        """The entity named first inside [start, end): in "Minyon Moore, a senior adviser to
+        the Clinton campaign" the speaker is Moore."""
+        best: tuple[int, Cluster] | None = None
         for cluster in self.clusters:
             for s, e in cluster.mentions:
-                if start <= s and e <= end:
-                    return cluster
-        return None
+                if start <= s and e <= end and (best is None or s < best[0]):
+                    best = (s, cluster)
+        return best[1] if best else None
 
     def resolve(self, mention: Mention, base: int) -> tuple[Cluster, Resolution] | None:
         """Resolve a speaker mention; None when the article does not settle who it is."""
@@ -271,6 +284,8 @@ class EntityIndex:
         head = mention.head
         lower = head.lower_
         named = self.cluster_at(start, end)
+        if named is not None and not self._names_the_speaker(named, mention, base, start):
+            named = None  # "advisers to Mr. Obama": the name is not who speaks
         if named is not None:
             method = ResolutionMethod.NAME
             evidence = [(start, end)]

@@ -165,21 +165,31 @@ def preceding_noun_phrase(verb: Token) -> Token | None:
     ("Speaking to BelTA, the head of state underscored")."""
     doc = verb.doc
     i = verb.i - 1
-    while i >= 0 and doc[i].pos_ in ("ADV", "AUX", "PART") :
+    while i >= 0 and doc[i].pos_ in ("ADV", "AUX", "PART"):
+        i -= 1
+    # "Minyon Moore, a senior adviser to the campaign, called": an apposition closed by a
+    # comma; then the name it describes is the subject.
+    after_comma = i >= 0 and doc[i].text == ","
+    if after_comma:
         i -= 1
     if i < 0 or doc[i].pos_ not in ("NOUN", "PROPN", "PRON"):
         return None
     token = doc[i]
+    named_by_apposition = False
     # Climb "state" -> "of" -> "head" while staying left of the verb.
-    while (
-        token.head.i != token.i
-        and token.head.i < verb.i
-        and token.dep_ in ("pobj", "prep", "compound", "amod", "poss", "nmod", "case")
-        and token.head.pos_ in ("NOUN", "PROPN", "ADP")
-    ):
-        token = token.head
-    if token.pos_ == "ADP":
-        return None
+    while token.head.i != token.i and token.head.i < verb.i:
+        if token.dep_ in ("pobj", "prep", "compound", "amod", "poss", "nmod", "case") and token.head.pos_ in (
+            "NOUN",
+            "PROPN",
+            "ADP",
+        ):
+            token = token.head
+        elif after_comma and token.dep_ == "appos" and token.head.pos_ == "PROPN":
+            token, named_by_apposition = token.head, True
+        else:
+            break
+    if token.pos_ == "ADP" or (after_comma and not named_by_apposition):
+        return None  # after a comma only "Name, appositive, VERB" is a subject
     return token
 
 
@@ -201,11 +211,13 @@ def relative_antecedent(subject: Token, verb: Token) -> Token | None:
 
 def source_type_of(mention: Mention, entity_type: str | None) -> SourceType:
     """Classify a speaker mention; ``entity_type`` is the resolved entity's type, if any."""
+    head = mention.head
+    if head.pos_ == "NOUN" and (head.lemma_.lower() in DOCUMENT_NOUNS or head.lower_ in DOCUMENT_NOUNS):
+        return SourceType.DOCUMENT  # "a New York Times/CBS News poll": a document, whoever made it
     if entity_type == "person":
         return SourceType.NAMED_PERSON
     if entity_type == "organization":
         return SourceType.NAMED_ORGANIZATION
-    head = mention.head
     lemma = head.lemma_.lower()
     lower = head.lower_
     doc = head.doc
