@@ -591,17 +591,15 @@ def _f1(p: float, r: float) -> float:
     return 2 * p * r / (p + r) if p + r else 0.0
 
 
+def _percentages(p_matched: int, predicted: int, r_matched: int, gold: int) -> dict:
+    """Precision, recall and F1 in percent, rounded to one decimal (0.0 for an empty side)."""
+    p = p_matched / predicted if predicted else 0.0
+    r = r_matched / gold if gold else 0.0
+    return {"p": round(100 * p, 1), "r": round(100 * r, 1), "f1": round(100 * _f1(p, r), 1)}
+
+
 def _prf(tp: int, pred: int, gold: int) -> dict:
-    p = tp / pred if pred else 0.0
-    r = tp / gold if gold else 0.0
-    return {
-        "p": round(100 * p, 1),
-        "r": round(100 * r, 1),
-        "f1": round(100 * _f1(p, r), 1),
-        "tp": tp,
-        "pred": pred,
-        "gold": gold,
-    }
+    return {**_percentages(tp, pred, tp, gold), "tp": tp, "pred": pred, "gold": gold}
 
 
 def _predicted_role(attribution: Attribution, role: str) -> SpanList:
@@ -835,12 +833,8 @@ def score(pairs: Iterable[tuple[GoldDocument, Document]], *, merge: bool = False
         }
     )
     report["attribution"] = attribution
-    p = direct_pred_matched / direct_pred if direct_pred else 0.0
-    r = direct_gold_matched / direct_gold if direct_gold else 0.0
     report["direct"] = {
-        "p": round(100 * p, 1),
-        "r": round(100 * r, 1),
-        "f1": round(100 * _f1(p, r), 1),
+        **_percentages(direct_pred_matched, direct_pred, direct_gold_matched, direct_gold),
         "pred": direct_pred,
         "pred_matched": direct_pred_matched,
         "gold": direct_gold,
