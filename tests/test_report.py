@@ -346,7 +346,7 @@ def test_everything_from_the_article_is_escaped():
         [span(text, "said")],
         [span(text, "The mayor")],
         entity=f"Mayor {ATTACK}",
-        channel=f"<img src=x onerror=alert(2)>",
+        channel="<img src=x onerror=alert(2)>",
         anonymity_reason=ATTACK,
     )
     doc = document(text, [a], title=f"Title {ATTACK}", source=f"file-{ATTACK}.txt")

@@ -167,13 +167,6 @@ class Document(_Model):
     attributions: list[Attribution] = Field(default_factory=list)
     entities: list[Entity] = Field(default_factory=list)
 
-    def source_type_counts(self) -> dict[str, int]:
-        """Number of attributions per source type."""
-        counts = {t.value: 0 for t in SourceType}
-        for attribution in self.attributions:
-            counts[SourceType(attribution.source_type).value] += 1
-        return counts
-
 
 def json_schema() -> dict:
     """JSON Schema of a Document, as published in schema/document.schema.json."""

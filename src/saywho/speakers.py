@@ -6,16 +6,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from spacy.tokens import Doc, Token
+from spacy.tokens import Token
 
 from saywho.cues import DOCUMENT_NOUNS
 from saywho.model import SourceType
 
 SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj")
 RELATIVE_PRONOUNS = frozenset({"who", "that", "which", "whom"})
-PERSONAL_PRONOUNS = frozenset(
-    {"he", "she", "they", "it", "i", "we", "you", "him", "her", "them", "his", "its", "their"}
-)
 # Dependents that end a speaker mention: "a European diplomat, speaking on condition ...".
 ENDING_DEPS = frozenset({"acl", "advcl", "parataxis", "ccomp", "dep"})
 
@@ -289,11 +286,3 @@ def find_channels(text: str, start: int, end: int) -> list[tuple[str, tuple[int,
             found.append((value, (s, s + len(value))))
     found.sort(key=lambda item: item[1])
     return found
-
-
-def is_pronoun(token: Token) -> bool:
-    return token.lower_ in PERSONAL_PRONOUNS or token.tag_ in ("PRP", "PRP$")
-
-
-def sentence_bounds(doc: Doc) -> list[tuple[int, int]]:
-    return [(s.start, s.end) for s in doc.sents]
