@@ -282,9 +282,10 @@ def _score_and_print(gold: list, json_output: bool, merge: bool = False) -> None
     from saywho.core import analyze_many
     from saywho.evaluate import render_table, score
 
-    documents = []
-    for item in gold:
-        documents.extend(analyze_many([item.text], published=item.published))
+    # One batched parse; the publication date is only recorded, so it is set afterwards.
+    documents = analyze_many([item.text for item in gold])
+    for item, document in zip(gold, documents):
+        document.published = item.published
     report = score(zip(gold, documents), merge=merge)
     if json_output:
         sys.stdout.write(json.dumps(report, indent=1, ensure_ascii=False) + "\n")
