@@ -617,3 +617,56 @@ def test_polnear_dev_split():
             for spans in (attribution.content, attribution.cue, attribution.source):
                 for start, end in spans:
                     assert 0 <= start < end <= len(document.text)
+
+
+# --------------------------------------------------------------------------- error kinds
+
+
+def test_error_kinds_of_a_matched_pair():
+    # Content stops three words early (a clause) and starts one word late; the cue is another
+    # word; the source overlaps without matching.
+    text = "Officials in Paris said on Monday that the plan was good for the whole city.\n"
+    g = gold(
+        [at("the plan was good for the whole city", text)],
+        [at("said", text)],
+        [at("Officials in Paris", text)],
+    )
+    p = pred([at("plan was good for", text)], [at("Monday", text)], [at("Paris", text)])
+    kinds = score([(gold_doc(g, text=text), document(p, text=text))])["error_kinds"]
+    assert kinds["content"] == {"end early by a clause": 1, "start late by a word or two": 1}
+    assert kinds["cue"] == {"wrong": 1}
+    assert kinds["source"] == {"boundary": 1}
+    assert kinds["attribution"] == {}
+
+
+def test_error_kinds_missing_extra_and_unmatched():
+    missed_cue = pred([at("the plan was good")], [], [at("The mayor")])
+    extra_source = pred([at("It works")], [at("told")], [at("Jones")], index=1)
+    false_positive = pred([at("Critics disagree")], index=2)
+    g_jones = gold([at("It works")], [at("told")], [])
+    report = score([(gold_doc(G_SMITH, G_MAYOR, g_jones), document(missed_cue, extra_source, false_positive))])
+    kinds = report["error_kinds"]
+    assert kinds["attribution"] == {"false positive": 1, "missed": 1}
+    assert kinds["cue"] == {"missing": 1}
+    assert kinds["source"] == {"extra": 1}
+    assert kinds["content"] == {}
+    table = render_table(report)
+    assert "  attribution: false positive 1, missed 1" in table.splitlines()
+
+
+def test_error_kinds_pieces_when_both_ends_agree():
+    text = "He said the deal, which was signed, was good.\n"
+    g = gold([at("the deal", text), at("was good", text)], [at("said", text)], [at("He", text)])
+    p = pred([at("the deal, which was signed, was good", text)], [at("said", text)], [at("He", text)])
+    kinds = score([(gold_doc(g, text=text), document(p, text=text))])["error_kinds"]
+    assert kinds["content"] == {"pieces": 1}
+    assert kinds["cue"] == {} and kinds["source"] == {}
+
+
+def test_exact_predictions_have_no_error_kinds():
+    predicted = document(
+        pred(G_SMITH.content, G_SMITH.cue, G_SMITH.source), pred(G_MAYOR.content, G_MAYOR.cue, G_MAYOR.source, index=1)
+    )
+    kinds = score([(gold_doc(G_SMITH, G_MAYOR), predicted)])["error_kinds"]
+    assert all(counts == {} for counts in kinds.values())
+    assert "Errors by kind" not in render_table(score([(gold_doc(G_SMITH, G_MAYOR), predicted)]))

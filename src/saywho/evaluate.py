@@ -83,6 +83,16 @@ Fields (gold files with kind, speaker_entity and source_type)
     positive (prediction not matched) and every matched pair that differs in a field or in
     the exact content, cue or source, with the texts.
 
+Error kinds
+    Counted for reading, not scored. Attributions: gold ones left unmatched (*missed*) and
+    predictions left unmatched (*false positive*). In each content-matched pair, a source or
+    cue that is not an exact match is *missing* (gold only), *extra* (prediction only),
+    *boundary* (the two overlap) or *wrong* (they do not: another word or phrase). A content
+    that is not an exact match gets one kind per end that differs (normalised first piece
+    start, last piece end): ``start|end early|late by a word or two|by a clause``, where a
+    clause is more than two words between the two positions; *pieces* when both ends
+    agree and the pieces between them differ. One pair can count under both ends.
+
 A predicted span outside the gold text raises :class:`EvaluationDataError`: the prediction
 was made on another text.
 
@@ -98,6 +108,11 @@ Report
      "attribution": {"p", "r", "f1", "tp", "pred", "gold",
                      "source_exact", "source_exact_n", "cue_exact", "cue_exact_n"},
      "direct": {"p", "r", "f1", "pred", "pred_matched", "gold", "gold_matched"},
+     "error_kinds": {"attribution": {"missed": n, "false positive": n},
+                     "source": {"missing" | "extra" | "boundary" | "wrong": n},
+                     "cue": {...},
+                     "content": {"start early by a word or two" | "end late by a clause"
+                                 | ... | "pieces": n}},
      "fields": {"pairs", "kind": {"accuracy", "correct", "total"},
                 "speaker_entity": {...}, "source_type": {...}},      # only with gold fields
      "errors": [{"document", "type": "miss" | "false_positive" | "mismatch", ...}]}
@@ -678,6 +693,46 @@ def merge_continuations(document: Document) -> Document:
     return merged
 
 
+_WORD = re.compile(r"\w+")
+
+
+def _words(text: str, start: int, end: int) -> int:
+    return len(_WORD.findall(text, start, end)) if end > start else 0
+
+
+def _boundary_errors(text: str, gold: SpanList, predicted: SpanList) -> list[str]:
+    """Error kinds of a content that overlaps its gold content without matching it: for the
+    start and for the end, whether it lies early or late, and by a word or two or by a clause
+    (more than two words); "pieces" when both ends agree but the pieces between do not."""
+    g, p = normalise(text, gold), normalise(text, predicted)
+    if not g or not p:
+        return ["boundary"]
+    out = []
+    for side, gold_at, pred_at in (("start", g[0][0], p[0][0]), ("end", g[-1][1], p[-1][1])):
+        if gold_at == pred_at:
+            continue
+        moved = "early" if pred_at < gold_at else "late"
+        size = _words(text, min(gold_at, pred_at), max(gold_at, pred_at))
+        out.append(f"{side} {moved} by {'a clause' if size > 2 else 'a word or two'}")
+    return out or ["pieces"]
+
+
+def _role_error(text: str, gold: SpanList, predicted: SpanList) -> str | None:
+    """The error kind of a source or cue in a matched attribution pair, None when exact."""
+    if exact(text, gold, predicted):
+        return None
+    if not predicted:
+        return "missing"
+    if not gold:
+        return "extra"
+    return "boundary" if overlap(gold, predicted) else "wrong"
+
+
+def _count(table: dict, role: str, kind: str) -> None:
+    table.setdefault(role, {})
+    table[role][kind] = table[role].get(kind, 0) + 1
+
+
 def score(pairs: Iterable[tuple[GoldDocument, Document]], *, merge: bool = False) -> dict:
     """The evaluation report of predicted documents against their gold documents. With
     ``merge``, continuations are first folded into the attributions they continue
@@ -692,6 +747,7 @@ def score(pairs: Iterable[tuple[GoldDocument, Document]], *, merge: bool = False
     field_pairs = 0
     has_fields = False
     errors: list[dict] = []
+    error_kinds: dict[str, dict[str, int]] = {}
 
     for gold_doc, predicted_doc in pairs:
         documents += 1
@@ -734,6 +790,17 @@ def score(pairs: Iterable[tuple[GoldDocument, Document]], *, merge: bool = False
             g, p = golds[gi], preds[pi]
             source_exact += exact(text, g.source, _predicted_role(p, "source"))
             cue_exact += exact(text, g.cue, _predicted_role(p, "cue"))
+            for role in ("source", "cue"):
+                kind = _role_error(text, _gold_role(g, role), _predicted_role(p, role))
+                if kind:
+                    _count(error_kinds, role, kind)
+            if not exact(text, g.content, _predicted_role(p, "content")):
+                for kind in _boundary_errors(text, g.content, _predicted_role(p, "content")):
+                    _count(error_kinds, "content", kind)
+        for _ in range(len(golds) - len(matched)):
+            _count(error_kinds, "attribution", "missed")
+        for _ in range(len(preds) - len(matched)):
+            _count(error_kinds, "attribution", "false positive")
 
         direct_preds = [i for i, p in enumerate(preds) if _value(p.kind) in DIRECT_KINDS]
         direct_golds = [i for i, g in enumerate(golds) if g.direct]
@@ -833,6 +900,10 @@ def score(pairs: Iterable[tuple[GoldDocument, Document]], *, merge: bool = False
         }
     )
     report["attribution"] = attribution
+    report["error_kinds"] = {
+        role: dict(sorted(error_kinds.get(role, {}).items(), key=lambda item: (-item[1], item[0])))
+        for role in ("attribution", "source", "cue", "content")
+    }
     report["direct"] = {
         **_percentages(direct_pred_matched, direct_pred, direct_gold_matched, direct_gold),
         "pred": direct_pred,
@@ -883,6 +954,12 @@ def render_table(report: dict) -> str:
         f"(predicted {d['pred_matched']}/{d['pred']} matched, "
         f"gold {d['gold_matched']}/{d['gold']} found)",
     ]
+    kinds = report.get("error_kinds", {})
+    if any(kinds.values()):
+        lines.append("Errors by kind (attributions matched by content overlap; content: where its ends lie):")
+        for role, counts in kinds.items():
+            if counts:
+                lines.append(f"  {role}: " + ", ".join(f"{kind} {n}" for kind, n in counts.items()))
     if "fields" in report:
         f = report["fields"]
         parts = [
