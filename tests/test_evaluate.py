@@ -670,3 +670,36 @@ def test_exact_predictions_have_no_error_kinds():
     kinds = score([(gold_doc(G_SMITH, G_MAYOR), predicted)])["error_kinds"]
     assert all(counts == {} for counts in kinds.values())
     assert "Errors by kind" not in render_table(score([(gold_doc(G_SMITH, G_MAYOR), predicted)]))
+
+
+# --------------------------------------------------------------------------- PolNeAR's convention
+
+
+def test_polnear_convention_takes_in_that_and_the_auxiliaries():
+    from saywho.evaluate import polnear_convention
+
+    text = "The minister has also repeatedly said that the plan failed, and aides said it again.\n"
+    predicted = document(
+        pred([at("the plan failed", text)], [at("said", text)], [at("The minister", text)]),
+        pred([at("it again", text)], [at("said", text, 1)], [at("aides", text)], index=1),
+        text=text,
+    )
+    converted = polnear_convention(text, predicted)
+    first, second = converted.attributions
+    assert text[slice(*first.content[0])] == "that the plan failed"
+    assert text[slice(*first.cue[0])] == "has also repeatedly said"
+    # "and" is no auxiliary, and a content without "that" before it is left alone.
+    assert text[slice(*second.cue[0])] == "said"
+    assert second.content == [at("it again", text)]
+    # The input document is not changed.
+    assert predicted.attributions[0].content == [at("the plan failed", text)]
+
+
+def test_polnear_convention_stops_at_a_line_break_and_at_punctuation():
+    from saywho.evaluate import polnear_convention
+
+    text = "It was, has\nsaid the mayor, that\nthe plan failed.\n"
+    predicted = document(pred([at("the plan failed", text)], [at("said", text)], [at("the mayor", text)]), text=text)
+    (converted,) = polnear_convention(text, predicted).attributions
+    assert converted.cue == [at("said", text)]
+    assert converted.content == [at("the plan failed", text)]

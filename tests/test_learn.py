@@ -145,3 +145,63 @@ def test_training_docs_have_tags_and_entities():
     assert [(e.text, e.label_) for e in doc.ents] == [
         ("The mayor", "SOURCE"), ("said", "CUE"), ("the bridge will open", "CONTENT"),
     ]
+
+
+# --------------------------------------------------------------------------- parsed input
+
+
+def _parsed(text: str):
+    """A Doc with a hand-made parse (no model needed): tags, dependency labels, lemmas."""
+    from spacy.tokens import Doc
+
+    words = text.split(" ")
+    heads = {"Officials": 1, "said": 1, "that": 5, "the": 4, "plan": 5, "failed.": 1}
+    deps = {"Officials": "nsubj", "said": "ROOT", "that": "mark", "the": "det", "plan": "nsubj", "failed.": "ccomp"}
+    tags = {"Officials": "NNS", "said": "VBD", "that": "IN", "the": "DT", "plan": "NN", "failed.": "VBD"}
+    return Doc(
+        NLP.vocab,
+        words=words,
+        spaces=[True] * (len(words) - 1) + [False],
+        heads=[heads[w] for w in words],
+        deps=[deps[w] for w in words],
+        tags=[tags[w] for w in words],
+        pos=["NOUN", "VERB", "SCONJ", "DET", "NOUN", "VERB"],
+        lemmas=[w.lower().rstrip(".") for w in words],
+    )
+
+
+def test_features_doc_carries_tags_and_labels_but_no_parse_or_entities():
+    from saywho.learn import features_doc
+
+    parsed = _parsed("Officials said that the plan failed.")
+    assert parsed.has_annotation("SENT_START")
+    doc = features_doc(parsed)
+    assert [t.tag_ for t in doc][:3] == ["NNS|nsubj", "VBD|ROOT", "IN|mark"]
+    assert [t.lemma_ for t in doc] == [t.lemma_ for t in parsed]
+    assert doc.text == parsed.text
+    # No sentence boundaries (ner entities could not cross them) and entities left missing.
+    assert not doc.has_annotation("DEP") and not doc.has_annotation("SENT_START")
+    assert all(t.ent_iob == 0 for t in doc)
+
+
+def test_parsed_training_docs_label_the_gold_roles():
+    from saywho.learn import parsed_training_docs
+
+    text = "Officials said that the plan failed."
+    gold = _gold(text, ([_span(text, "Officials")], [_span(text, "said")], [_span(text, "that the plan failed")]))
+    (doc,) = parsed_training_docs([gold], [_parsed(text)])
+    # The content ends inside the last token: the token is taken whole.
+    assert [(e.text, e.label_) for e in doc.ents] == [
+        ("Officials", "SOURCE"), ("said", "CUE"), ("that the plan failed.", "CONTENT")
+    ]
+    assert doc[1].tag_ == "VBD|ROOT"
+
+
+def test_parsed_training_docs_refuse_a_doc_of_another_text():
+    import pytest
+
+    from saywho.learn import parsed_training_docs
+
+    gold = _gold("Something else entirely.")
+    with pytest.raises(ValueError, match="not of this article"):
+        list(parsed_training_docs([gold], [_parsed("Officials said that the plan failed.")]))

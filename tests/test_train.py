@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import spacy
 
-from saywho.learn import analyze_learned
+from saywho.learn import analyze_learned, reads_parse
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -50,10 +50,14 @@ def test_train_on_a_tiny_slice_writes_a_model_that_predicts(cli, tmp_path):
     assert result.code == 0, result.err
     best = out / "model-best"
     card = json.loads((best / "model-card.json").read_text(encoding="utf-8"))
-    assert set(card["dev"]) == {"content", "cue", "source"}
+    assert set(card["dev"]) == {"combined", "alone"}
+    for scores in card["dev"].values():
+        assert {"content", "cue", "source", "attribution_f1"} <= set(scores)
+        assert all(0 <= scores[role]["exact"] <= scores[role]["overlap"] <= 100 for role in ("content", "cue", "source"))
     assert "research use" in card["licence"]
     assert (best / "README.md").read_text(encoding="utf-8").startswith("# saywho learned")
     nlp = spacy.load(best)
+    assert reads_parse(nlp)
     document = analyze_learned(ARTICLE, nlp)
     for attribution in document.attributions:
         for start, end in attribution.spans():
@@ -103,6 +107,20 @@ def test_analyze_model_option(cli, tiny_model):
     result = cli("analyze", seed, "--model", tiny_model, "--format", "json")
     assert result.code == 0, result.err
     assert len(json.loads(result.out)["attributions"]) >= 11
-    assert cli("analyze", seed, "--model", "default").code == 2
     missing = cli("analyze", seed, "--model", ROOT / "no-such-model")
     assert missing.code == 2 and "trained model" in missing.err
+    assert "Traceback" not in missing.err
+
+
+def test_the_default_model_ships_and_keeps_the_bundled_example_exact(cli):
+    from saywho.learn import DEFAULT_MODEL, load_model
+
+    assert (DEFAULT_MODEL / "README.md").read_text(encoding="utf-8").count("research use") == 1
+    assert reads_parse(load_model("default"))
+    gold = ROOT / "examples" / "belarus-own-weapons.gold.json"
+    result = cli("eval", "gold", gold, "--model", "default", "--json")
+    assert result.code == 0, result.err
+    report = json.loads(result.out)
+    assert report["attribution"]["tp"] == report["attribution"]["gold"] == report["attribution"]["pred"] == 11
+    for role in ("content", "cue", "source"):
+        assert report["roles"][role]["exact"]["f1"] == 100.0

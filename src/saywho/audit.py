@@ -355,7 +355,9 @@ def audit(
     title: str | None = None,
     source: str | None = None,
     nlp: Language | None = None,
+    learned: Language | None = None,
 ) -> Audit:
-    """Audit one article: its source ledger, flags and time checks."""
-    document, chunks = analyze_parsed(text, published, title=title, source=source, nlp=nlp)
+    """Audit one article: its source ledger, flags and time checks (``learned``: as in
+    :func:`saywho.analyze`)."""
+    document, chunks = analyze_parsed(text, published, title=title, source=source, nlp=nlp, learned=learned)
     return audit_parsed(text, document, chunks)

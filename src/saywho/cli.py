@@ -19,7 +19,7 @@ import typer.main
 from rich.console import Console
 from rich.markup import escape
 
-from saywho.errors import InputTooLargeError, SaywhoError, UsageError
+from saywho.errors import InputTooLargeError, ModelError, SaywhoError, UsageError
 from saywho.model import Document
 
 app = typer.Typer(
@@ -102,6 +102,12 @@ def render_document(document: Document, console: Console) -> None:
         console.print(textwrap.indent(escape(body), "    "))
 
 
+MODEL_HELP = (
+    "'default': the rules with the learned model that ships with saywho; 'rules': the rules "
+    "alone (faster); or the folder of a model trained by 'saywho train polnear'."
+)
+
+
 @app.command()
 def analyze(
     files: List[str] = typer.Argument(..., help="Article files (UTF-8 text); '-' reads standard input."),
@@ -114,12 +120,7 @@ def analyze(
         "--max-size",
         help="Refuse an input larger than this many megabytes (MiB), before parsing it.",
     ),
-    model: str = typer.Option(
-        "rules",
-        "--model",
-        help="'rules' (the default), or the folder of a model trained by 'saywho train polnear' "
-        "to add the attributions the rules miss.",
-    ),
+    model: str = typer.Option("default", "--model", help=MODEL_HELP),
 ) -> None:
     """Find every attribution in one or more articles (.txt, or .html/.htm pages)."""
     learned = load_learned_model(model)
@@ -168,23 +169,15 @@ def analyze(
 
 
 def load_learned_model(model: str):
-    """None for the rules alone, else the spaCy pipeline saved at the path ``model``."""
+    """None for the rules alone, else the learned pipeline ``model`` ("default" or a folder)."""
     if model == "rules":
         return None
-    if model == "default":
-        raise UsageError(
-            "--model default: no learned model ships with this version yet; train one with "
-            "'saywho train polnear' and pass its folder, or use --model rules"
-        )
-    path = Path(model)
-    if not (path / "config.cfg").is_file():
-        raise UsageError(f"--model: {model} is neither 'rules' nor a folder holding a trained model")
-    import spacy
+    from saywho.learn import load_model
 
     try:
-        return spacy.load(path)
-    except Exception as error:  # noqa: BLE001 - spaCy's many load errors, one message
-        raise UsageError(f"--model: cannot load the model in {model}: {error}") from None
+        return load_model(model)
+    except ModelError as error:
+        raise ModelError(f"--model: {error}") from None
 
 
 def _load(name: str, max_bytes: int, max_size: float):
@@ -216,14 +209,17 @@ def audit(
     max_size: float = typer.Option(
         DEFAULT_MAX_SIZE_MB, "--max-size", help="Refuse an input larger than this many megabytes (MiB)."
     ),
+    model: str = typer.Option("default", "--model", help=MODEL_HELP),
 ) -> None:
     """Audit an article: its source ledger, flags, and time references."""
+    learned = load_learned_model(model)
     published_date = parse_date(published)
     article = _load(file, parse_max_size(max_size), max_size)
     from saywho.audit import audit as audit_text
 
     report = audit_text(
-        article.text, published_date or article.published, title=title or article.title, source=file
+        article.text, published_date or article.published, title=title or article.title, source=file,
+        learned=learned,
     )
     if format == AuditFormat.json:
         rendered = report.model_dump_json(indent=1) + "\n"
@@ -258,32 +254,36 @@ def eval_polnear(
     directory: Path = typer.Argument(..., help="A PolNeAR split folder (with text/ and attributions/)."),
     json_output: bool = typer.Option(False, "--json", help="Print the report as JSON."),
     limit: Optional[int] = typer.Option(None, min=1, help="Score only the first N articles."),
+    model: str = typer.Option("default", "--model", help=MODEL_HELP),
 ) -> None:
-    """Score saywho on a PolNeAR split: precision, recall and F1 per role."""
+    """Score saywho on a PolNeAR split: precision, recall and F1 per role, errors by kind."""
     from saywho.evaluate import load_polnear
 
+    learned = load_learned_model(model)
     gold = load_polnear(directory)
     # PolNeAR keeps a quote and its continuations in one attribution: score it that way.
-    _score_and_print(gold[:limit] if limit else gold, json_output, merge=True)
+    _score_and_print(gold[:limit] if limit else gold, json_output, merge=True, learned=learned)
 
 
 @eval_app.command("gold")
 def eval_gold(
     files: List[Path] = typer.Argument(..., help="Gold files in saywho's gold JSON format."),
     json_output: bool = typer.Option(False, "--json", help="Print the report as JSON."),
+    model: str = typer.Option("default", "--model", help=MODEL_HELP),
 ) -> None:
     """Score saywho on hand-annotated gold files (the bundled example's format)."""
     from saywho.evaluate import load_gold_file
 
-    _score_and_print([load_gold_file(f) for f in files], json_output)
+    learned = load_learned_model(model)
+    _score_and_print([load_gold_file(f) for f in files], json_output, learned=learned)
 
 
-def _score_and_print(gold: list, json_output: bool, merge: bool = False) -> None:
+def _score_and_print(gold: list, json_output: bool, merge: bool = False, learned=None) -> None:
     from saywho.core import analyze_many
     from saywho.evaluate import render_table, score
 
     # One batched parse; the publication date is only recorded, so it is set afterwards.
-    documents = analyze_many([item.text for item in gold])
+    documents = analyze_many([item.text for item in gold], learned=learned)
     for item, document in zip(gold, documents):
         document.published = item.published
     report = score(zip(gold, documents), merge=merge)

@@ -45,8 +45,11 @@ def train_polnear(
         seed=seed, train_limit=train_limit,
     )
     sys.stdout.write(f"model: {card['model']}\n")
-    for role, scores in card["dev"].items():
-        sys.stdout.write(f"  dev {role:<8} exact F1 {scores['exact']:5.1f}  overlap F1 {scores['overlap']:5.1f}\n")
+    for role in ("source", "cue", "content"):
+        scores = card["dev"]["combined"][role]
+        sys.stdout.write(
+            f"  dev (with the rules) {role:<8} exact F1 {scores['exact']:5.1f}  overlap F1 {scores['overlap']:5.1f}\n"
+        )
 
 
 def train_and_describe(
@@ -59,11 +62,12 @@ def train_and_describe(
     seed: int,
     train_limit: int | None,
 ) -> dict:
-    """Train, score the best model on the whole dev split, and write its model card."""
+    """Train, score the best model on the whole dev split (alone, and combined with the
+    rules as ``--model`` does), and write its model card."""
+    from saywho.core import analyze_many
     from saywho.evaluate import load_polnear, score
-    from saywho.learn import analyze_learned, train
-
-    import spacy
+    from saywho.learn import analyze_learned, load_model, train
+    from saywho.nlp import load_pipeline
 
     overrides = {
         "training.max_steps": max_steps,
@@ -74,12 +78,15 @@ def train_and_describe(
     started = time.perf_counter()
     best = train(directory, output, dev_limit=dev_limit, overrides=overrides, train_limit=train_limit)
     seconds = time.perf_counter() - started
-    nlp = spacy.load(best)
+    nlp = load_model(best)
     dev = load_polnear(directory / "dev")
+    texts = [gold.text for gold in dev]
+    parsed = list(load_pipeline().pipe(texts, batch_size=16))
+    alone = [analyze_learned(text, nlp, chunks=[(doc, 0)]) for text, doc in zip(texts, parsed)]
     started = time.perf_counter()
-    predicted = [analyze_learned(gold.text, nlp) for gold in dev]
-    speed = sum(len(g.text.split()) for g in dev) / max(time.perf_counter() - started, 1e-9)
-    report = score(zip(dev, predicted))
+    combined = analyze_many(texts, learned=nlp)
+    speed = sum(len(text.split()) for text in texts) / max(time.perf_counter() - started, 1e-9)
+    reports = {"combined": score(zip(dev, combined), merge=True), "alone": score(zip(dev, alone), merge=True)}
     card = {
         "model": str(best),
         "trained": date.today().isoformat(),
@@ -89,10 +96,13 @@ def train_and_describe(
                      "config": "saywho/train_config.cfg"},
         "training_seconds": round(seconds, 1),
         "dev": {
-            role: {"exact": values["exact"]["f1"], "overlap": values["overlap"]["f1"]}
-            for role, values in report["roles"].items()
+            name: {
+                role: {"exact": values["exact"]["f1"], "overlap": values["overlap"]["f1"]}
+                for role, values in report["roles"].items()
+            }
+            | {"attribution_f1": report["attribution"]["f1"]}
+            for name, report in reports.items()
         },
-        "attribution_f1": report["attribution"]["f1"],
         "words_per_second": round(speed),
         "licence": LICENCE_NOTE,
     }
@@ -103,23 +113,31 @@ def train_and_describe(
 
 def _card_markdown(card: dict) -> str:
     rows = "\n".join(
-        f"| {role} | {s['exact']:.1f} | {s['overlap']:.1f} |" for role, s in card["dev"].items()
+        f"| {role} | {card['dev']['combined'][role]['exact']:.1f} | {card['dev']['combined'][role]['overlap']:.1f} "
+        f"| {card['dev']['alone'][role]['exact']:.1f} | {card['dev']['alone'][role]['overlap']:.1f} |"
+        for role in ("source", "cue", "content")
     )
-    return f"""# saywho learned attribution model (experimental)
+    return f"""# saywho learned attribution model
 
-Token-level SOURCE / CUE / CONTENT spans (spaCy `ner` over its own tok2vec), grouped into
-attributions by nearest cue. Trained {card['trained']} with `saywho train polnear`.
+Token-level SOURCE / CUE / CONTENT spans: a spaCy `ner` over its own tok2vec, which reads the
+words and en_core_web_sm's tags, dependency labels and lemmas. Spans are grouped into
+attributions by nearest cue; `saywho analyze --model default` adds the ones the rules miss
+(with a source and a cue, outside quotations, with a clause as content). Trained
+{card['trained']} with `saywho train polnear`.
 
 - Data: {card['data']}.
 - Settings: {json.dumps(card['settings'])}; training took {card['training_seconds']} s.
-- Speed: {card['words_per_second']:,} words/s (whole dev split, one process, analysis included).
+- Speed: {card['words_per_second']:,} words/s (rules and model, whole dev split, one process,
+  parsing included).
 - Licence: {card['licence']}
 
-PolNeAR dev, the project's scorer (`saywho.evaluate`), F1:
+PolNeAR dev, the project's scorer (`saywho eval polnear`: continuations folded, PolNeAR's span
+convention), F1:
 
-| role | exact | overlap |
-|---|---|---|
+| role | with the rules, exact | with the rules, overlap | model alone, exact | model alone, overlap |
+|---|---|---|---|---|
 {rows}
 
-Attribution F1 (content overlap): {card['attribution_f1']:.1f}.
+Attribution F1 (content overlap): {card['dev']['combined']['attribution_f1']:.1f} with the rules,
+{card['dev']['alone']['attribution_f1']:.1f} alone.
 """

@@ -123,3 +123,13 @@ def according_to(doc: Doc) -> list[tuple[Token, Token]]:
         if token.lower_ == "according" and token.i + 1 < len(doc) and doc[token.i + 1].lower_ == "to":
             pairs.append((token, doc[token.i + 1]))
     return pairs
+
+
+#: Words that PolNeAR's cues take in before the verb (saywho's cue is the verb alone): auxiliaries, negation, adverbs of time and
+#: manner ("has said", "did not immediately respond", "had previously insisted").
+CUE_PREFIX_WORDS = frozenset(
+    """has have had having is are was were be been being am 's ’s do does did will would
+    shall should can could may might must not n't never also previously repeatedly first
+    further now often still then again already later earlier even just openly publicly
+    generally recently once reportedly allegedly usually always immediately long""".split()
+)

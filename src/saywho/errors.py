@@ -25,6 +25,10 @@ class UsageError(SaywhoError):
     exit_code = 2
 
 
+class ModelError(UsageError):
+    """The learned model asked for is not there or cannot be loaded."""
+
+
 class InputNotFoundError(SaywhoError):
     """The input path does not exist or cannot be read."""
 

@@ -130,6 +130,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from saywho.cues import CUE_PREFIX_WORDS
 from saywho.errors import EvaluationDataError
 from saywho.model import Attribution, Document, Kind, SourceType
 
@@ -693,6 +694,37 @@ def merge_continuations(document: Document) -> Document:
     return merged
 
 
+_COMPLEMENTIZER = re.compile(r"\bthat[^\S\n]+$", re.IGNORECASE)
+_PREVIOUS_WORD = re.compile(r"(\S+)(\s+)$")
+
+
+def polnear_convention(text: str, document: Document) -> Document:
+    """A copy of ``document`` in PolNeAR's span convention, which differs from saywho's (the
+    bundled example's) in two ways: a content begins with its complementizer ("that the
+    plan failed"), and a cue takes in the auxiliaries, negation and adverbs right before its
+    verb ("has repeatedly said"). saywho reports the content after "that" and the verb alone.
+    The conversion looks only at the words right before each span."""
+    converted = document.model_copy(deep=True)
+    for attribution in converted.attributions:
+        if attribution.content:
+            start, end = attribution.content[0]
+            found = _COMPLEMENTIZER.search(text, max(0, start - 12), start)
+            if found:
+                attribution.content[0] = (found.start(), end)
+        if attribution.cue:
+            start, end = attribution.cue[0]
+            while True:
+                found = _PREVIOUS_WORD.search(text, max(0, start - 40), start)
+                word = found.group(1).lower() if found else ""
+                if "\n" in (found.group(2) if found else "\n") or word.strip(",") != word:
+                    break
+                if word not in CUE_PREFIX_WORDS and not (word.endswith("n't") and word[:-3] in CUE_PREFIX_WORDS):
+                    break
+                start = found.start(1)
+            attribution.cue[0] = (start, end)
+    return converted
+
+
 _WORD = re.compile(r"\w+")
 
 
@@ -735,8 +767,9 @@ def _count(table: dict, role: str, kind: str) -> None:
 
 def score(pairs: Iterable[tuple[GoldDocument, Document]], *, merge: bool = False) -> dict:
     """The evaluation report of predicted documents against their gold documents. With
-    ``merge``, continuations are first folded into the attributions they continue
-    (:func:`merge_continuations`), the convention of PolNeAR."""
+    ``merge`` (for PolNeAR), predictions are first put in PolNeAR's convention:
+    continuations folded into the attributions they continue (:func:`merge_continuations`),
+    contents with their "that" and cues with their auxiliaries (:func:`polnear_convention`)."""
     documents = 0
     role_counts = {r: {m: [0, 0, 0] for m in ("exact", "overlap")} for r in ROLES}  # tp pred gold
     att = [0, 0, 0]
@@ -754,7 +787,7 @@ def score(pairs: Iterable[tuple[GoldDocument, Document]], *, merge: bool = False
         text = gold_doc.text
         gold_atts = gold_doc.attributions
         if merge:
-            predicted_doc = merge_continuations(predicted_doc)
+            predicted_doc = polnear_convention(text, merge_continuations(predicted_doc))
         pred_atts = list(predicted_doc.attributions)
         for p in pred_atts:
             for role in ROLES:

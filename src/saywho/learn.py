@@ -16,14 +16,17 @@ F1 of the first trained model: source 65.0, cue 66.8, content 47.5 (rules: 65.5 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 from spacy.language import Language
 from spacy.tokens import Doc, DocBin, Span
+from spacy.training import Example
+from spacy.util import registry
 
+from saywho.errors import ModelError
 from saywho.evaluate import GoldDocument
 from saywho.model import Attribution, Document, Kind, SourceType, document_id
 
@@ -134,6 +137,93 @@ def write_docbin(golds: Iterable[GoldDocument], nlp: Language, path: str | Path)
         n += 1
     docbin.to_disk(path)
     return n
+
+
+# --------------------------------------------------------------------------- parsed data
+#
+# The model reads en_core_web_sm's annotation (fine-grained tag joined with the dependency
+# label, coarse part of speech, lemma) as hashed input features beside the words: the
+# analysis parses every article anyway, so the syntax costs nothing at run time. The model's
+# Doc carries these as plain token attributes, not as a parse: a parse sets sentence
+# boundaries, and spaCy's ``ner`` never lets an entity cross one (contents often do).
+
+#: Token attributes of a training window kept in the .spacy file.
+PARSED_ATTRS = ["NORM", "LEMMA", "TAG", "POS", "ENT_IOB", "ENT_TYPE"]
+
+
+def features_doc(doc: Doc, vocab=None) -> Doc:
+    """A Doc of the tokens of the parsed ``doc`` (or a span of it) whose ``tag_`` is
+    "TAG|DEP", with ``pos_``, ``lemma_`` and ``norm_`` copied; no parse, no entities
+    (left missing, not O: a preset O would forbid entities there)."""
+    tokens = list(doc)
+    out = Doc(
+        vocab or doc.vocab,
+        words=[t.text for t in tokens],
+        spaces=[bool(t.whitespace_) for t in tokens],
+        tags=[f"{t.tag_}|{t.dep_}" for t in tokens],
+        pos=[t.pos_ or "X" for t in tokens],
+        lemmas=[t.lemma_ for t in tokens],
+    )
+    for token, source in zip(out, tokens):
+        token.norm_ = source.norm_
+    return out
+
+
+def parsed_training_docs(
+    golds: Iterable[GoldDocument], parsed: Iterable[Doc], max_tokens: int = WINDOW_TOKENS
+) -> Iterator[Doc]:
+    """Windows of the parsed articles ``parsed`` (en_core_web_sm Docs of ``golds``' texts,
+    in the same order) as :func:`features_doc` Docs with the gold roles as entities."""
+    for gold, doc in zip(golds, parsed, strict=True):
+        if doc.text != gold.text:
+            raise ValueError(f"{gold.name}: the parsed Doc is not of this article's text")
+        pieces = role_pieces(gold)
+        for start, end in windows(gold.text, doc, max_tokens):
+            span = doc.char_span(start, end, alignment_mode="expand")
+            if span is None or not len(span):
+                continue
+            window = features_doc(span)
+            tags = bio_tags(window, pieces, span.start_char)
+            window.set_ents(
+                [Span(window, first, last + 1, label=role)
+                 for _, _, role, first, last in tags_to_spans(window, tags)],
+                default="outside",
+            )
+            yield window
+
+
+def write_parsed_docbin(
+    golds: Iterable[GoldDocument], parsed: Iterable[Doc], path: str | Path
+) -> int:
+    """Write :func:`parsed_training_docs` to a .spacy file; returns the number of Docs."""
+    docbin = DocBin(attrs=PARSED_ATTRS, store_user_data=False)
+    n = 0
+    for doc in parsed_training_docs(golds, parsed):
+        docbin.add(doc)
+        n += 1
+    docbin.to_disk(path)
+    return n
+
+
+def _unlabelled(doc: Doc) -> Doc:
+    copy = doc.copy()
+    copy.set_ents([], default="missing")
+    return copy
+
+
+@registry.readers("saywho.ParsedCorpus.v1")
+def parsed_corpus(path: Path, limit: int = 0) -> Callable[[Language], Iterator[Example]]:
+    """Training examples from a file of :func:`write_parsed_docbin`: the window with its
+    entities removed, against the same window with the gold roles."""
+
+    def read(nlp: Language) -> Iterator[Example]:
+        docs = DocBin().from_disk(path).get_docs(nlp.vocab)
+        for i, reference in enumerate(docs):
+            if limit and i >= limit:
+                break
+            yield Example(_unlabelled(reference), reference)
+
+    return read
 
 
 # --------------------------------------------------------------------------- decoding
@@ -308,10 +398,10 @@ def spans_of_docs(text: str, docs: Iterable[tuple[Doc, int]]) -> list[RoleSpan]:
 
 
 def doc_tags(doc: Doc) -> list[str]:
-    """BIO tags of a predicted Doc: the tagger's tags, or its entities (an ``ner`` model)."""
-    if doc.has_annotation("TAG"):
-        return [t.tag_ or "O" for t in doc]
-    return [f"{t.ent_iob_}-{t.ent_type_}" if t.ent_iob_ in ("B", "I") else "O" for t in doc]
+    """BIO tags of a predicted Doc: its entities (an ``ner`` model), or the tagger's tags."""
+    if doc.has_annotation("ENT_IOB") or not doc.has_annotation("TAG"):
+        return [f"{t.ent_iob_}-{t.ent_type_}" if t.ent_iob_ in ("B", "I") else "O" for t in doc]
+    return [t.tag_ or "O" for t in doc]
 
 
 def _bisect(starts: list[int], position: int) -> int:
@@ -387,10 +477,41 @@ def extend_contents(text: str, spans: Sequence[RoleSpan]) -> list[RoleSpan]:
     return out
 
 
-def analyze_learned(text: str, nlp: Language, *, extend: bool = False) -> Document:
+def reads_parse(nlp: Language) -> bool:
+    """Whether the learned pipeline ``nlp`` takes en_core_web_sm's parse as input features
+    (:func:`features_doc`) rather than bare words."""
+    try:
+        attrs = nlp.config["components"]["tok2vec"]["model"]["embed"]["attrs"]
+    except (KeyError, TypeError):
+        return False
+    return "TAG" in attrs
+
+
+def predict_parsed_spans(text: str, chunks: Sequence[tuple[Doc, int]], nlp: Language) -> list[RoleSpan]:
+    """Role spans of ``text`` from a learned pipeline that reads the parse, given the
+    article's parsed chunks (Doc, character offset)."""
+    docs = nlp.pipe(features_doc(doc, nlp.vocab) for doc, _ in chunks)
+    return spans_of_docs(text, zip(docs, (base for _, base in chunks)))
+
+
+def analyze_learned(
+    text: str,
+    nlp: Language,
+    *,
+    extend: bool = False,
+    chunks: Sequence[tuple[Doc, int]] | None = None,
+) -> Document:
     """Attributions of ``text`` from the learned pipeline alone (``extend``: with the
-    sentence-end boundary repair of :func:`extend_contents`)."""
-    spans = predict_spans(text, nlp)
+    sentence-end boundary repair of :func:`extend_contents`). A pipeline that reads the
+    parse uses ``chunks`` (the article parsed by en_core_web_sm), parsing it when absent."""
+    if reads_parse(nlp):
+        if chunks is None:
+            from saywho.nlp import load_pipeline
+
+            chunks = [(load_pipeline()(text), 0)]
+        spans = predict_parsed_spans(text, chunks, nlp)
+    else:
+        spans = predict_spans(text, nlp)
     if extend:
         spans = extend_contents(text, spans)
     return to_document(text, group(text, spans))
@@ -426,24 +547,48 @@ def train(
     overrides: dict | None = None,
     config: str | Path = CONFIG,
     train_limit: int | None = None,
+    parser: Language | None = None,
 ) -> Path:
     """Train the model on (the first ``train_limit`` articles of) ``polnear_dir``/train,
     selecting on (the first ``dev_limit`` articles of) ``polnear_dir``/dev; returns the best
-    model's directory. Seeded by the config's ``system.seed``."""
-    import spacy
+    model's directory. The articles are parsed first by ``parser`` (en_core_web_sm by
+    default), whose annotation the model reads. Seeded by the config's ``system.seed``."""
     from spacy.cli.train import train as spacy_train
 
     from saywho.evaluate import load_polnear
+    from saywho.nlp import load_pipeline
 
     polnear_dir, output = Path(polnear_dir), Path(output)
     work = Path(work_dir) if work_dir else output / "corpus"
     work.mkdir(parents=True, exist_ok=True)
-    blank = spacy.blank("en")
+    parser = parser or load_pipeline()
     train_golds = load_polnear(polnear_dir / "train")
-    write_docbin(train_golds[:train_limit] if train_limit else train_golds, blank, work / "train.spacy")
-    dev = load_polnear(polnear_dir / "dev")
-    write_docbin(dev[:dev_limit] if dev_limit else dev, blank, work / "dev.spacy")
+    dev_golds = load_polnear(polnear_dir / "dev")
+    for name, golds in (
+        ("train", train_golds[:train_limit] if train_limit else train_golds),
+        ("dev", dev_golds[:dev_limit] if dev_limit else dev_golds),
+    ):
+        parsed = parser.pipe((g.text for g in golds), batch_size=16)
+        write_parsed_docbin(golds, parsed, work / f"{name}.spacy")
     settings = {"paths.train": str(work / "train.spacy"), "paths.dev": str(work / "dev.spacy")}
     settings.update(overrides or {})
     spacy_train(config, output, overrides=settings)
     return output / "model-best"
+
+
+#: The model that ships with saywho (``--model default``), trained by ``saywho train polnear``.
+DEFAULT_MODEL = Path(__file__).with_name("models") / "attribution"
+
+
+def load_model(name: str | Path = "default") -> Language:
+    """The learned pipeline ``name``: "default" for the one that ships with saywho, else the
+    folder of a model trained by ``saywho train polnear``. Raises :class:`ModelError`."""
+    import spacy
+
+    path = DEFAULT_MODEL if str(name) == "default" else Path(name)
+    if not (path / "config.cfg").is_file():
+        raise ModelError(f"{name} is neither 'default' nor a folder holding a trained model")
+    try:
+        return spacy.load(path)
+    except Exception as error:  # noqa: BLE001 - spaCy's many load errors, one message
+        raise ModelError(f"cannot load the model in {path}: {error}") from None
