@@ -1,0 +1,158 @@
+"""Score the optional accurate-mode transformer tagger (saywho.accurate) on a PolNeAR split
+with the project's scorer, and time it against the bare en_core_web_sm pipeline.
+
+    # 1. training data for the GPU script (train + dev, with role pieces)
+    python bench/accurate_eval.py dump .gpu/polnear.json ../shared/data/polnear
+    # 2. score predicted spans ({name: [[start, end, ROLE], ...]}, written by the GPU run)
+    python bench/accurate_eval.py score dev.json ../shared/data/polnear/dev
+    # 3. run an exported model on CPU (needs onnxruntime and tokenizers) and score / time it
+    python bench/accurate_eval.py onnx MODEL_DIR ../shared/data/polnear/dev [--model-file model.int8.onnx] [--speed]
+    # the tokenisation ceiling: gold pieces -> wordpiece BIO labels -> spans (needs tokenizers)
+    python bench/accurate_eval.py ceiling ENCODER_DIR ../shared/data/polnear/dev
+
+Every prediction set is grouped into attributions three ways (``saywho.learn.group``;
+``saywho.accurate.group_spans``, the accurate mode's default; the same keeping one content on
+each side of a cue) and scored as predicted and with the sentence-end content repair of
+``saywho.learn.extend_contents``. Set OMP_NUM_THREADS=1 for one-core spaCy timings.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+from saywho.accurate import LABEL_ID, OnnxTagger, group_spans, encode, load_tokenizer, span_layout, tags_to_char_spans, token_labels
+from saywho.evaluate import load_polnear, score
+from saywho.learn import RoleSpan, extend_contents, group, role_pieces, to_document
+
+
+def documents(golds, predicted: dict, *, extend: bool, grouping: str = "accurate"):
+    for gold in golds:
+        spans = [tuple(s) for s in predicted.get(gold.name, [])]
+        for start, end, _ in spans:
+            assert 0 <= start < end <= len(gold.text), (gold.name, start, end)
+        roles = [RoleSpan(*row) for row in span_layout(gold.text, spans)]
+        if extend:
+            roles = extend_contents(gold.text, roles)
+        if grouping == "learn":
+            found = group(gold.text, roles)
+        else:
+            found = group_spans(gold.text, roles, one_per_side=grouping == "one-per-side")
+        yield gold, to_document(gold.text, found, rule="accurate")
+
+
+def summary(report: dict) -> dict:
+    out = {}
+    for role in ("source", "cue", "content"):
+        r = report["roles"][role]
+        out[role] = {m: {k: r[m][k] for k in ("p", "r", "f1")} for m in ("exact", "overlap")}
+    a = report["attribution"]
+    out["attribution"] = {k: a[k] for k in ("p", "r", "f1", "source_exact", "cue_exact")}
+    return out
+
+
+def line(name: str, s: dict) -> str:
+    cells = " ".join(
+        f"{s[r]['exact']['f1']:5.1f}/{s[r]['overlap']['f1']:5.1f}" for r in ("source", "cue", "content")
+    )
+    return f"{name:44s} {cells}   att {s['attribution']['f1']:5.1f}"
+
+
+GROUPINGS = ("learn", "accurate", "one-per-side")
+
+
+def report(golds, predicted: dict, name: str, results: dict) -> None:
+    """Scores of one prediction set under each grouping, with and without extend_contents."""
+    for grouping in GROUPINGS:
+        for extend in (False, True):
+            label = f"{name} [{grouping}]" + (" +extend" if extend else "")
+            s = summary(score(documents(golds, predicted, extend=extend, grouping=grouping), merge=True))
+            results[label] = s
+            print(line(label, s))
+
+
+def _timed(run) -> float:
+    started = time.perf_counter()
+    run()
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    sub = parser.add_subparsers(dest="command", required=True)
+    d = sub.add_parser("dump")
+    d.add_argument("out")
+    d.add_argument("polnear")
+    s = sub.add_parser("score")
+    s.add_argument("predictions", nargs="+")
+    s.add_argument("split")
+    o = sub.add_parser("onnx")
+    o.add_argument("model")
+    o.add_argument("split")
+    o.add_argument("--model-file", default="model.onnx")
+    o.add_argument("--threads", type=int, default=1)
+    o.add_argument("--speed", action="store_true")
+    o.add_argument("--save")
+    c = sub.add_parser("ceiling")
+    c.add_argument("encoder")
+    c.add_argument("split")
+    for p in (s, o, c):
+        p.add_argument("--json")
+    args = parser.parse_args()
+
+    if args.command == "dump":
+        out = {}
+        for split in ("train", "dev"):
+            golds = load_polnear(Path(args.polnear) / split)
+            out[split] = [{"name": g.name, "text": g.text, "pieces": [list(p) for p in role_pieces(g)]} for g in golds]
+        Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.out).write_text(json.dumps(out), encoding="utf-8")
+        return
+
+    golds = load_polnear(args.split)
+    results: dict = {}
+    print(f"{'variant':44s} exact/overlap F1: source cue content")
+    if args.command == "score":
+        for path in args.predictions:
+            report(golds, json.loads(Path(path).read_text(encoding="utf-8")), Path(path).name, results)
+    elif args.command == "ceiling":
+        tokenizer = load_tokenizer(args.encoder)
+        predicted = {}
+        for gold in golds:
+            ids, offsets = encode(tokenizer, gold.text)
+            tags = token_labels(offsets, gold.text, role_pieces(gold))
+            predicted[gold.name] = tags_to_char_spans(gold.text, offsets, tags)
+        assert all(LABEL_ID[t] >= 0 for t in tags)
+        report(golds, predicted, "gold via wordpieces", results)
+    else:
+        tagger = OnnxTagger(args.model, model_file=args.model_file, threads=args.threads)
+        started = time.perf_counter()
+        predicted = {g.name: tagger.predict_spans(g.text) for g in golds}
+        results["onnx_seconds"] = round(time.perf_counter() - started, 2)
+        if args.save:
+            Path(args.save).write_text(json.dumps(predicted), encoding="utf-8")
+        report(golds, predicted, args.model_file, results)
+        if args.speed:
+            from saywho.nlp import load_pipeline
+
+            texts = [g.text for g in golds]
+            words = sum(len(t.split()) for t in texts)
+            base = load_pipeline()
+            timings = {}
+            for name, run in (
+                ("en_core_web_sm (nlp.pipe)", lambda: list(base.pipe(texts, batch_size=16))),
+                (f"accurate {args.model_file} spans", lambda: [tagger.predict_spans(t) for t in texts]),
+            ):
+                best = min(_timed(run) for _ in range(2))
+                timings[name] = round(words / best)
+                print(f"{name:36s} {words / best:9.0f} words/s ({words} words)")
+            results["speed_words_per_s"] = timings
+    if args.json:
+        Path(args.json).write_text(json.dumps(results, indent=1), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,271 @@
+"""The pure parts of the optional accurate-mode tagger (saywho.accurate): windowing, label
+alignment, window merging and decoding. None of these needs torch, onnxruntime or tokenizers;
+the one test that does is skipped without them."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from saywho.accurate import (
+    LABELS,
+    char_roles,
+    gold_spans,
+    log_softmax,
+    merge_windows,
+    span_layout,
+    span_f1,
+    tags_to_char_spans,
+    token_labels,
+    token_windows,
+    viterbi,
+    window_batch,
+)
+
+
+def words(text: str) -> list[tuple[int, int]]:
+    """Offsets of a crude wordpiece stand-in: runs of letters/digits and single other characters."""
+    return [m.span() for m in re.finditer(r"\w+|[^\w\s]", text)]
+
+
+# --------------------------------------------------------------------------- windows
+
+
+@given(st.integers(0, 3000), st.integers(1, 600), st.integers(1, 600))
+def test_windows_cover_every_token_and_respect_size(n, size, stride):
+    spans = token_windows(n, size, stride)
+    covered = np.zeros(n, dtype=bool)
+    for a, b in spans:
+        assert 0 <= a < b <= n
+        assert b - a <= size
+        covered[a:b] = True
+    assert covered.all()
+    assert len(spans) == len(set(spans))
+    if n:
+        assert spans[0][0] == 0 and spans[-1][1] == n
+
+
+def test_windows_examples():
+    assert token_windows(0) == []
+    assert token_windows(10, 254, 128) == [(0, 10)]
+    assert token_windows(300, 254, 128) == [(0, 254), (46, 300)]
+    assert token_windows(600, 254, 128) == [(0, 254), (128, 382), (256, 510), (346, 600)]
+    with pytest.raises(ValueError):
+        token_windows(10, 0, 1)
+
+
+def test_window_batch_adds_specials_and_pads():
+    ids, mask = window_batch([5, 6, 7, 8], [(0, 3), (2, 4)], cls=101, sep=102, pad=0)
+    assert ids.tolist() == [[101, 5, 6, 7, 102], [101, 7, 8, 102, 0]]
+    assert mask.tolist() == [[1, 1, 1, 1, 1], [1, 1, 1, 1, 0]]
+    assert ids.dtype == np.int64 and mask.dtype == np.int64
+
+
+@given(st.integers(1, 400), st.integers(2, 64), st.integers(1, 64))
+def test_merge_windows_takes_each_token_from_its_most_central_window(n, size, stride):
+    spans = token_windows(n, size, stride)
+    # Window w scores token t as (w, t): the merged row tells which window was used.
+    logits = []
+    for w, (a, b) in enumerate(spans):
+        rows = np.zeros((b - a, 7), dtype="float32")
+        rows[:, 0] = w
+        rows[:, 6] = np.arange(a, b)
+        logits.append(rows)
+    merged = merge_windows(n, spans, logits)
+    assert merged.shape == (n, 7)
+    for t in range(n):
+        w = int(merged[t, 0])
+        a, b = spans[w]
+        assert a <= t < b and merged[t, 6] == t
+        best = max(min(t - a2, b2 - 1 - t) for a2, b2 in spans if a2 <= t < b2)
+        assert min(t - a, b - 1 - t) == best
+
+
+# --------------------------------------------------------------------------- labels
+
+
+def test_char_roles_first_annotation_wins():
+    role, piece = char_roles(10, [(2, 6, "CONTENT"), (4, 8, "SOURCE")])
+    assert role == [None, None, "CONTENT", "CONTENT", "CONTENT", "CONTENT", "SOURCE", "SOURCE", None, None]
+    assert piece[5] == 0 and piece[6] == 1
+
+
+def test_token_labels_bio_and_pieces():
+    text = "Smith said that taxes rose , and that jobs fell ."
+    pieces = [
+        (0, 5, "SOURCE"),
+        (6, 10, "CUE"),
+        (11, 25, "CONTENT"),
+        (32, 48, "CONTENT"),  # second piece of a discontinuous content: starts with B-
+    ]
+    labels = token_labels(words(text), text, pieces)
+    assert labels == [
+        "B-SOURCE", "B-CUE", "B-CONTENT", "I-CONTENT", "I-CONTENT", "O", "O",
+        "B-CONTENT", "I-CONTENT", "I-CONTENT", "O",
+    ]
+
+
+def test_token_labels_adjacent_pieces_of_one_role_start_again():
+    text = "ab cd"
+    labels = token_labels([(0, 2), (3, 5)], text, [(0, 2, "CUE"), (3, 5, "CUE")])
+    assert labels == ["B-CUE", "B-CUE"]
+
+
+def test_token_labels_special_tokens_are_o():
+    assert token_labels([(0, 0), (0, 2)], "ab", [(0, 2, "CUE")]) == ["O", "B-CUE"]
+
+
+# --------------------------------------------------------------------------- decoding
+
+
+def test_viterbi_never_starts_or_continues_a_span_wrongly():
+    # Argmax would say I-CUE first and I-SOURCE after B-CUE.
+    scores = np.full((3, len(LABELS)), -5.0)
+    scores[0, LABELS.index("I-CUE")] = 0.0
+    scores[0, LABELS.index("B-CUE")] = -0.5
+    scores[1, LABELS.index("I-CUE")] = -0.1
+    scores[2, LABELS.index("I-SOURCE")] = 0.0
+    scores[2, LABELS.index("O")] = -1.0
+    tags = viterbi(scores)
+    assert tags[:2] == ["B-CUE", "I-CUE"]
+    assert tags[2] != "I-SOURCE"
+    assert viterbi(np.zeros((0, len(LABELS)))) == []
+
+
+def test_tags_to_char_spans_round_trip_and_snap():
+    text = "Smith said that taxes rose."
+    offsets = words(text)
+    tags = token_labels(offsets, text, [(0, 5, "SOURCE"), (6, 10, "CUE"), (11, 26, "CONTENT")])
+    assert tags_to_char_spans(text, offsets, tags) == [(0, 5, "SOURCE"), (6, 10, "CUE"), (11, 26, "CONTENT")]
+    # Wordpieces "Smi" "##th": a span ending inside a word is widened to the word.
+    pieces = [(0, 3), (3, 5), (6, 10)]
+    assert tags_to_char_spans(text, pieces, ["B-SOURCE", "O", "B-CUE"]) == [(0, 5, "SOURCE"), (6, 10, "CUE")]
+    assert tags_to_char_spans(text, pieces, ["B-SOURCE", "O", "B-CUE"], snap=False) == [(0, 3, "SOURCE"), (6, 10, "CUE")]
+
+
+def test_gold_spans_merge_and_strip():
+    doc = {"text": "  a b  c", "pieces": [[0, 4, "CUE"], [5, 8, "CONTENT"]]}
+    assert gold_spans(doc) == [(2, 3, "CUE"), (7, 8, "CONTENT")]
+
+
+ROLE_TAGS = st.sampled_from(LABELS)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.text(alphabet=st.sampled_from(list("ab1 ,.\n\u00a0é’")), max_size=60),
+    st.data(),
+)
+def test_decoded_spans_slice_the_text_exactly(text, data):
+    offsets = words(text)
+    tags = data.draw(st.lists(ROLE_TAGS, min_size=len(offsets), max_size=len(offsets)))
+    spans = tags_to_char_spans(text, offsets, tags)
+    previous_end = 0
+    for start, end, role in spans:
+        assert role in ("SOURCE", "CUE", "CONTENT")
+        assert 0 <= start < end <= len(text)
+        piece = text[start:end]
+        assert piece == piece.strip() and piece
+        assert start >= previous_end  # ordered, non-overlapping
+        previous_end = end
+    # With scores from the tags, Viterbi returns valid BIO that decodes the same way.
+    scores = np.full((len(tags), len(LABELS)), -10.0)
+    for i, tag in enumerate(tags):
+        scores[i, LABELS.index(tag)] = 0.0
+    fixed = viterbi(log_softmax(scores))
+    for i, tag in enumerate(fixed):
+        if tag.startswith("I-"):
+            assert i > 0 and fixed[i - 1][2:] == tag[2:]
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.data())
+def test_gold_labels_decode_back_to_gold_pieces(data):
+    """Word-aligned, non-touching pieces survive labels -> decoding unchanged."""
+    text = " ".join(data.draw(st.lists(st.sampled_from(["alpha", "b", "said", "x1", ","]), min_size=1, max_size=30)))
+    offsets = words(text)
+    pieces = []
+    i = 0
+    while i < len(offsets):
+        length = data.draw(st.integers(1, 4))
+        role = data.draw(st.sampled_from([None, "SOURCE", "CUE", "CONTENT"]))
+        j = min(len(offsets), i + length)
+        if role:
+            pieces.append((offsets[i][0], offsets[j - 1][1], role))
+        i = j + 1  # leave a gap so that pieces never touch
+    labels = token_labels(offsets, text, pieces)
+    assert tags_to_char_spans(text, offsets, labels) == pieces
+
+
+def test_span_layout_words_paragraphs_and_sentences():
+    text = "Smith said it. Jones said “no. never.”\nLater, Brown said yes."
+    spans = [(0, 5, "SOURCE"), (15, 20, "SOURCE"), (26, 38, "CONTENT"), (46, 51, "SOURCE")]
+    rows = span_layout(text, spans)
+    assert [r[:3] for r in rows] == [(r, s, e) for s, e, r in spans]
+    assert [r[3] for r in rows] == [0, 3, 5, 8]  # first word
+    assert [r[5] for r in rows] == [0, 0, 0, 1]  # paragraph
+    # A sentence ends after "it." but not inside the content; the line break ends one.
+    assert [r[6] for r in rows] == [0, 1, 1, 2]
+
+
+def test_span_f1():
+    gold = {"a": [(0, 5, "SOURCE"), (6, 10, "CUE")]}
+    assert span_f1(gold, {"a": [(0, 5, "SOURCE")]})["SOURCE"] == 100.0
+    assert span_f1(gold, {"a": [(0, 5, "SOURCE")]})["CUE"] == 0.0
+
+
+# --------------------------------------------------------------------------- optional runtimes
+
+
+def test_onnx_tagger_on_a_tiny_exported_model(tmp_path):
+    """Export an untrained, tiny model and run it through OnnxTagger (torch, onnx,
+    onnxruntime and tokenizers needed; skipped without them)."""
+    torch = pytest.importorskip("torch")
+    pytest.importorskip("onnxruntime")
+    pytest.importorskip("onnx")
+    tokenizers = pytest.importorskip("tokenizers")
+    from saywho.accurate import OnnxTagger, build_model, export_onnx
+
+    vocab = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "smith", "said", "tax", "##es", ".", "rose"]
+    model = tokenizers.models.WordPiece({w: i for i, w in enumerate(vocab)}, unk_token="[UNK]")
+    tok = tokenizers.Tokenizer(model)
+    tok.normalizer = tokenizers.normalizers.BertNormalizer(lowercase=True)
+    tok.pre_tokenizer = tokenizers.pre_tokenizers.BertPreTokenizer()
+    tok.save(str(tmp_path / "tokenizer.json"))
+    config = {"hidden_size": 8, "num_attention_heads": 2, "num_hidden_layers": 1, "intermediate_size": 16,
+              "vocab_size": len(vocab), "max_position_embeddings": 32, "type_vocab_size": 2}
+    torch.manual_seed(0)
+    export_onnx(build_model(config).eval(), tmp_path / "model.onnx")
+    tagger = OnnxTagger(tmp_path, threads=1, window=8, stride=4)
+    text = "Smith said taxes rose. " * 5
+    for start, end, role in tagger.predict_spans(text):
+        assert 0 <= start < end <= len(text) and text[start:end] == text[start:end].strip()
+        assert role in ("SOURCE", "CUE", "CONTENT")
+
+
+def test_group_spans_joins_quote_pieces_and_picks_sources():
+    from saywho.accurate import group_spans
+    from saywho.learn import RoleSpan
+
+    # The last content is in another paragraph, more than 40 words from any cue: an orphan.
+    text = "“Taxes rose,” Smith said, “and jobs fell.” Jones said that was wrong.\n" + "x " * 45 + "An orphan line."
+    far = text.index("An orphan")
+    found = [
+        (1, 11, "CONTENT"), (14, 19, "SOURCE"), (20, 24, "CUE"), (27, 41, "CONTENT"),
+        (43, 48, "SOURCE"), (49, 53, "CUE"), (54, 68, "CONTENT"), (far, far + 9, "CONTENT"),
+    ]
+    spans = [RoleSpan(*row) for row in span_layout(text, found)]
+    attributions = group_spans(text, spans)
+    assert attributions == [
+        {"content": [(1, 11), (27, 41)], "cue": [(20, 24)], "speaker": [(14, 19)]},
+        {"content": [(54, 68)], "cue": [(49, 53)], "speaker": [(43, 48)]},
+        {"content": [(far, far + 9)], "cue": [], "speaker": []},
+    ]
+    # Two content pieces separated only by a quotation mark and a space are one content.
+    text2 = "He said that “the plan failed.”"
+    spans2 = [RoleSpan(*row) for row in span_layout(text2, [(0, 2, "SOURCE"), (3, 7, "CUE"), (8, 12, "CONTENT"), (14, 30, "CONTENT")])]
+    assert group_spans(text2, spans2)[0]["content"] == [(8, 30)]
