@@ -33,15 +33,22 @@ MIB = 1024 * 1024
 
 
 def main(argv: list[str] | None = None) -> int:
+    from saywho.errors import ModelError
+
     args = parse_args(argv)
     try:
         texts = load_texts(args.texts, args.limit)
     except (OSError, ValueError) as error:
         print(f"bench: {error}", file=sys.stderr)
         return 2
-    result = run(
-        texts, repeat=args.repeat, source=args.texts, quiet=args.json, batch_size=args.batch_size
-    )
+    try:
+        result = run(
+            texts, repeat=args.repeat, source=args.texts, quiet=args.json,
+            batch_size=args.batch_size, model=args.model,
+        )
+    except ModelError as error:
+        print(f"bench: --model: {error}", file=sys.stderr)
+        return 2
     if args.json:
         json.dump(result, sys.stdout, indent=2)
         print()
@@ -71,6 +78,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         type=positive,
         metavar="N",
         help="batch size of both runs (default 16, analyze_many's default)",
+    )
+    parser.add_argument(
+        "--model",
+        default="default",
+        help="'default' (the rules with the shipped learned model, as 'saywho analyze' runs), "
+        "'rules', or a trained model's folder",
     )
     parser.add_argument("--json", action="store_true", help="print one JSON object, no table")
     return parser.parse_args(argv)
@@ -136,7 +149,13 @@ def timed(function) -> tuple[float, object]:
 
 
 def run(
-    texts: list[str], *, repeat: int, source: Path, quiet: bool, batch_size: int | None = None
+    texts: list[str],
+    *,
+    repeat: int,
+    source: Path,
+    quiet: bool,
+    batch_size: int | None = None,
+    model: str = "rules",
 ) -> dict:
     def say(message: str) -> None:
         if not quiet:
@@ -158,6 +177,11 @@ def run(
         from saywho.core import analyze_many
     except ImportError as error:
         raise SystemExit(f"bench: saywho.core.analyze_many cannot be imported: {error}") from None
+    learned = None
+    if model != "rules":
+        from saywho.learn import load_model
+
+        learned = load_model(model)
     memory.mark("saywho imported")
 
     def spacy_run(batch: list[str]) -> int:
@@ -171,7 +195,7 @@ def run(
     say(f"warming up on 1 of {len(texts)} texts ({words:,} words in all) ...")
     spacy_run(texts[:1])
     memory.mark("spaCy warmed up")
-    warm = analyze_many(texts[:1])
+    warm = analyze_many(texts[:1], learned=learned)
     if len(warm) != 1:
         raise RuntimeError(f"analyze_many returned {len(warm)} documents for 1 text")
     del warm
@@ -187,7 +211,7 @@ def run(
         del docs  # a count now, kept for symmetry with the saywho run
         say(f"run {round_}/{repeat}: spaCy  {seconds:8.3f} s")
 
-        seconds, documents = timed(lambda: analyze_many(texts, batch_size=batch_size))
+        seconds, documents = timed(lambda: analyze_many(texts, batch_size=batch_size, learned=learned))
         saywho_times.append(seconds)
         if len(documents) != len(texts):
             raise RuntimeError(
@@ -218,6 +242,7 @@ def run(
             "times_s": [round(t, 4) for t in saywho_times],
             "words_per_s": round(saywho_wps, 1),
             "attributions": attributions,
+            "model": model,
         },
         # Below 1: saywho is slower than the bare pipeline (it runs the pipeline, then more).
         "ratio_saywho_spacy_words_per_s": round(saywho_wps / spacy_wps, 3),
