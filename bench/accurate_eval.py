@@ -28,6 +28,9 @@ from saywho.accurate import LABEL_ID, OnnxTagger, group_spans, encode, load_toke
 from saywho.evaluate import load_polnear, score
 from saywho.learn import RoleSpan, extend_contents, group, role_pieces, to_document
 
+# The sibling script's summary and table line (this folder is on sys.path when run as a script).
+from learn_eval import line, summary
+
 
 def documents(golds, predicted: dict, *, extend: bool, grouping: str = "accurate"):
     for gold in golds:
@@ -44,23 +47,6 @@ def documents(golds, predicted: dict, *, extend: bool, grouping: str = "accurate
         yield gold, to_document(gold.text, found, rule="accurate")
 
 
-def summary(report: dict) -> dict:
-    out = {}
-    for role in ("source", "cue", "content"):
-        r = report["roles"][role]
-        out[role] = {m: {k: r[m][k] for k in ("p", "r", "f1")} for m in ("exact", "overlap")}
-    a = report["attribution"]
-    out["attribution"] = {k: a[k] for k in ("p", "r", "f1", "source_exact", "cue_exact")}
-    return out
-
-
-def line(name: str, s: dict) -> str:
-    cells = " ".join(
-        f"{s[r]['exact']['f1']:5.1f}/{s[r]['overlap']['f1']:5.1f}" for r in ("source", "cue", "content")
-    )
-    return f"{name:44s} {cells}   att {s['attribution']['f1']:5.1f}"
-
-
 GROUPINGS = ("learn", "accurate", "one-per-side")
 
 
@@ -71,7 +57,7 @@ def report(golds, predicted: dict, name: str, results: dict) -> None:
             label = f"{name} [{grouping}]" + (" +extend" if extend else "")
             s = summary(score(documents(golds, predicted, extend=extend, grouping=grouping), merge=True))
             results[label] = s
-            print(line(label, s))
+            print(line(label, s, width=44))
 
 
 def _timed(run) -> float:

@@ -61,11 +61,11 @@ def summary(report: dict) -> dict:
     return out
 
 
-def line(name: str, s: dict) -> str:
+def line(name: str, s: dict, width: int = 28) -> str:
     cells = " ".join(
         f"{s[r]['exact']['f1']:5.1f}/{s[r]['overlap']['f1']:5.1f}" for r in ("source", "cue", "content")
     )
-    return f"{name:28s} {cells}   att {s['attribution']['f1']:5.1f}"
+    return f"{name:{width}s} {cells}   att {s['attribution']['f1']:5.1f}"
 
 
 def main() -> None:
