@@ -269,3 +269,131 @@ def test_group_spans_joins_quote_pieces_and_picks_sources():
     text2 = "He said that “the plan failed.”"
     spans2 = [RoleSpan(*row) for row in span_layout(text2, [(0, 2, "SOURCE"), (3, 7, "CUE"), (8, 12, "CONTENT"), (14, 30, "CONTENT")])]
     assert group_spans(text2, spans2)[0]["content"] == [(8, 30)]
+
+
+# --------------------------------------------------------------------------- the accurate mode in the analysis
+
+# A hand-made "model": every word piece has fixed label scores, so the tagger's output is
+# known in advance. Built with onnx's graph helpers: no torch, no training.
+_TINY_VOCAB = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "officials", "said", "the", "plan", "will", "fail", "."]
+_TINY_LABEL = {"officials": "B-SOURCE", "said": "B-CUE", "the": "B-CONTENT", "plan": "I-CONTENT",
+               "will": "I-CONTENT", "fail": "I-CONTENT"}
+TINY_TEXT = "Officials said the plan will fail."
+
+
+def _write_tiny_accurate_model(folder):
+    onnx = pytest.importorskip("onnx")
+    tokenizers = pytest.importorskip("tokenizers")
+    from onnx import TensorProto, helper, numpy_helper
+
+    from saywho.accurate import LABEL_ID, LABELS
+
+    folder.mkdir(parents=True, exist_ok=True)
+    model = tokenizers.models.WordPiece({w: i for i, w in enumerate(_TINY_VOCAB)}, unk_token="[UNK]")
+    tokenizer = tokenizers.Tokenizer(model)
+    tokenizer.normalizer = tokenizers.normalizers.BertNormalizer(lowercase=True)
+    tokenizer.pre_tokenizer = tokenizers.pre_tokenizers.BertPreTokenizer()
+    tokenizer.save(str(folder / "tokenizer.json"))
+
+    table = np.full((len(_TINY_VOCAB), len(LABELS)), -5.0, dtype=np.float32)
+    for i, word in enumerate(_TINY_VOCAB):
+        table[i, LABEL_ID[_TINY_LABEL.get(word, "O")]] = 5.0
+    graph = helper.make_graph(
+        [
+            helper.make_node("Gather", ["table", "input_ids"], ["scores"], axis=0),
+            helper.make_node("Cast", ["attention_mask"], ["mask"], to=TensorProto.FLOAT),
+            helper.make_node("Unsqueeze", ["mask", "last"], ["mask3"]),
+            helper.make_node("Mul", ["scores", "mask3"], ["logits"]),
+        ],
+        "tiny_tagger",
+        [helper.make_tensor_value_info("input_ids", TensorProto.INT64, ["batch", "pieces"]),
+         helper.make_tensor_value_info("attention_mask", TensorProto.INT64, ["batch", "pieces"])],
+        [helper.make_tensor_value_info("logits", TensorProto.FLOAT, ["batch", "pieces", len(LABELS)])],
+        initializer=[numpy_helper.from_array(table, "table"),
+                     numpy_helper.from_array(np.array([-1], dtype=np.int64), "last")],
+    )
+    onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]), str(folder / "model.onnx"))
+    return folder
+
+
+@pytest.fixture(scope="module")
+def tiny_accurate_model(tmp_path_factory):
+    pytest.importorskip("onnxruntime")
+    return _write_tiny_accurate_model(tmp_path_factory.mktemp("accurate") / "model")
+
+
+def test_load_model_reads_an_accurate_folder_and_tags_with_it(tiny_accurate_model):
+    from saywho.accurate import OnnxTagger
+    from saywho.learn import load_model
+
+    tagger = load_model(tiny_accurate_model)
+    assert isinstance(tagger, OnnxTagger)
+    spans = tagger.predict_spans(TINY_TEXT)
+    assert [(TINY_TEXT[s:e], role) for s, e, role in spans] == [
+        ("Officials", "SOURCE"), ("said", "CUE"), ("the plan will fail", "CONTENT")
+    ]
+
+
+def test_the_accurate_model_replaces_the_rules_where_they_share_content(tiny_accurate_model):
+    """Model first: where model and rules share content, the attribution is the model's,
+    with saywho's speaker resolution and source type; the rules keep what the model missed."""
+    from saywho import analyze
+    from saywho.learn import load_model
+
+    text = "Officials said the plan will fail. A spokesman claimed prices are rising."
+    rules = analyze(text)
+    document = analyze(text, learned=load_model(tiny_accurate_model))
+    assert len(rules.attributions) == len(document.attributions) == 2
+    first, second = document.attributions
+    assert (first.rule, first.speaker_text, first.cue_text, first.content_text) == (
+        "learned", "Officials", "said", "the plan will fail"
+    )
+    assert first.source_type == rules.attributions[0].source_type
+    # The model tags nothing in the second sentence (none of its words is in its vocabulary).
+    assert second.rule != "learned" and second.speaker_text == "A spokesman"
+    for attribution in document.attributions:
+        for role in (attribution.content, attribution.cue, attribution.speaker):
+            for start, end in role:
+                assert end > start and text[start:end] == text[start:end].strip()
+
+
+def test_analyze_takes_an_accurate_model_folder(cli, tiny_accurate_model, tmp_path):
+    import json
+
+    article = tmp_path / "a.txt"
+    article.write_text(TINY_TEXT, encoding="utf-8")
+    result = cli("analyze", article, "--model", tiny_accurate_model, "--format", "json")
+    assert result.code == 0, result.err
+    (attribution,) = json.loads(result.out)["attributions"]
+    assert (attribution["speaker_text"], attribution["cue_text"], attribution["content_text"]) == (
+        "Officials", "said", "the plan will fail"
+    )
+
+
+def test_an_accurate_folder_without_onnxruntime_is_a_model_error(tmp_path, monkeypatch):
+    import sys
+
+    from saywho.errors import ModelError
+    from saywho.learn import load_model
+
+    folder = tmp_path / "model"
+    folder.mkdir()
+    (folder / "model.int8.onnx").write_bytes(b"not read")
+    (folder / "tokenizer.json").write_text("{}", encoding="utf-8")
+    monkeypatch.setitem(sys.modules, "onnxruntime", None)  # import onnxruntime now fails
+    with pytest.raises(ModelError, match=r"onnxruntime .*saywho\[accurate\]"):
+        load_model(folder)
+
+
+def test_a_broken_accurate_folder_is_a_one_line_model_error(cli, tmp_path):
+    pytest.importorskip("onnxruntime")
+    pytest.importorskip("tokenizers")
+    folder = tmp_path / "model"
+    folder.mkdir()
+    (folder / "model.onnx").write_bytes(b"not an onnx file")
+    (folder / "tokenizer.json").write_text("{}", encoding="utf-8")
+    article = tmp_path / "a.txt"
+    article.write_text(TINY_TEXT, encoding="utf-8")
+    result = cli("analyze", article, "--model", folder)
+    assert result.code == 2 and "Traceback" not in result.err
+    assert result.err.count("\n") == 1 and "accurate-mode model" in result.err

@@ -1,8 +1,9 @@
-"""Tests of the experimental learned tagger's data conversion and decoding (no training)."""
+"""Tests of the learned model's data conversion, input features and decoding (no training)."""
 
 from __future__ import annotations
 
 import spacy
+from spacy.tokens import Doc
 
 from saywho.evaluate import GoldAttribution, GoldDocument, score
 from saywho.learn import (
@@ -13,7 +14,6 @@ from saywho.learn import (
     group,
     role_pieces,
     tags_to_spans,
-    training_docs,
     windows,
 )
 
@@ -137,23 +137,11 @@ def test_round_trip_scores_gold_exactly():
         assert report["roles"][role]["exact"]["f1"] == 100.0
 
 
-def test_training_docs_have_tags_and_entities():
-    text = "The mayor said the bridge will open.\n"
-    gold = _gold(text, ([_span(text, "The mayor")], [_span(text, "said")], [_span(text, "the bridge will open")]))
-    (doc,) = list(training_docs([gold], NLP))
-    assert [t.tag_ for t in doc][:3] == ["B-SOURCE", "I-SOURCE", "B-CUE"]
-    assert [(e.text, e.label_) for e in doc.ents] == [
-        ("The mayor", "SOURCE"), ("said", "CUE"), ("the bridge will open", "CONTENT"),
-    ]
-
-
 # --------------------------------------------------------------------------- parsed input
 
 
 def _parsed(text: str):
     """A Doc with a hand-made parse (no model needed): tags, dependency labels, lemmas."""
-    from spacy.tokens import Doc
-
     words = text.split(" ")
     heads = {"Officials": 1, "said": 1, "that": 5, "the": 4, "plan": 5, "failed.": 1}
     deps = {"Officials": "nsubj", "said": "ROOT", "that": "mark", "the": "det", "plan": "nsubj", "failed.": "ccomp"}
@@ -205,3 +193,53 @@ def test_parsed_training_docs_refuse_a_doc_of_another_text():
     gold = _gold("Something else entirely.")
     with pytest.raises(ValueError, match="not of this article"):
         list(parsed_training_docs([gold], [_parsed("Officials said that the plan failed.")]))
+
+
+def _hand_parsed(tokens: list[tuple[str, int, str, str, str]], spaces: list[bool]) -> Doc:
+    """A parsed Doc from (word, head index, dependency label, coarse tag, lemma) rows."""
+    return Doc(
+        NLP.vocab,
+        words=[t[0] for t in tokens],
+        spaces=spaces,
+        heads=[t[1] for t in tokens],
+        deps=[t[2] for t in tokens],
+        pos=[t[3] for t in tokens],
+        lemmas=[t[4] for t in tokens],
+    )
+
+
+STRUCTURED = _hand_parsed(
+    [
+        ("Officials", 1, "nsubj", "NOUN", "official"), ("said", 1, "ROOT", "VERB", "say"),
+        ("that", 6, "mark", "SCONJ", "that"), ("the", 4, "det", "DET", "the"),
+        ("plan", 6, "nsubj", "NOUN", "plan"), ('"', 6, "punct", "PUNCT", '"'),
+        ("failed", 1, "ccomp", "VERB", "fail"), ("badly", 6, "advmod", "ADV", "badly"),
+        ('"', 6, "punct", "PUNCT", '"'), (".", 1, "punct", "PUNCT", "."),
+        ("Prices", 11, "nsubj", "NOUN", "price"), ("rose", 11, "ROOT", "VERB", "rise"),
+        (".", 11, "punct", "PUNCT", "."),
+    ],
+    # Officials said that the plan "failed badly". Prices rose.
+    [True, True, True, True, True, False, True, False, False, True, True, False, False],
+)
+
+
+def test_structure_features_give_each_token_its_place_under_the_reporting_verb():
+    from saywho.learn import structure_features
+
+    assert STRUCTURED.text == 'Officials said that the plan "failed badly". Prices rose.'
+    features = [dict(part.split("=") for part in f.split("|")) for f in structure_features(STRUCTURED)]
+    assert [f["Rel"] for f in features] == [
+        "Subj", "Self", "Comp", "Comp", "Comp", "Comp", "Comp", "Comp", "Comp", "Punct", "None", "None", "None"
+    ]
+    # Only the words between the marks are inside the quotation.
+    assert [t.text for t, f in zip(STRUCTURED, features) if f["Quote"] == "In"] == ["failed", "badly"]
+    assert [f["Sent"] for f in features] == ["Yes"] * 10 + ["No"] * 3
+
+
+def test_features_doc_of_a_window_keeps_the_structure_of_the_whole_article():
+    """A window cut out of an article still knows its tokens hang from a verb outside it."""
+    from saywho.learn import features_doc, structure_features
+
+    window = features_doc(STRUCTURED[3:9])
+    assert [str(t.morph) for t in window] == structure_features(STRUCTURED)[3:9]
+    assert all("Rel=Comp" in str(t.morph) for t in window)

@@ -389,6 +389,19 @@ def decode(text: str, offsets, windows, window_logits, *, snap: bool = True) -> 
 # --------------------------------------------------------------------------- CPU inference
 
 
+#: Model files of an accurate-mode folder, in order of preference (full precision first).
+MODEL_FILES = ("model.onnx", "model.int8.onnx")
+
+
+def model_file(model_dir: str | Path) -> str | None:
+    """The ONNX file name that makes ``model_dir`` an accurate-mode model folder (it also
+    needs ``tokenizer.json``), or None when it is not one."""
+    folder = Path(model_dir)
+    if not (folder / "tokenizer.json").is_file():
+        return None
+    return next((name for name in MODEL_FILES if (folder / name).is_file()), None)
+
+
 class OnnxTagger:
     """The fine-tuned tagger on CPU: ``model.onnx`` (inputs input_ids, attention_mask int64;
     output logits) and ``tokenizer.json`` of ``model_dir``. Needs ``onnxruntime`` and

@@ -12,6 +12,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz
 from spacy.language import Language
@@ -40,6 +41,9 @@ EARLIER_STATEMENT = re.compile(
     re.IGNORECASE,
 )
 WORD = re.compile(r"\w+(?:['’]\w+)*")
+
+if TYPE_CHECKING:
+    from saywho.learn import Learned
 
 
 @dataclass
@@ -355,7 +359,7 @@ def audit(
     title: str | None = None,
     source: str | None = None,
     nlp: Language | None = None,
-    learned: Language | None = None,
+    learned: Learned | None = None,
 ) -> Audit:
     """Audit one article: its source ledger, flags and time checks (``learned``: as in
     :func:`saywho.analyze`)."""

@@ -11,7 +11,7 @@ import bisect
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Iterable, Iterator, Sequence
 
 from spacy.language import Language
 from spacy.tokens import Doc, Token
@@ -55,6 +55,9 @@ PARAGRAPH = re.compile(r"^[^\S\n]*\S", re.MULTILINE)
 DASH_BYLINE = re.compile(r"[ \t\u00a0]*([―—–])[ \t\u00a0]*(?=[A-Z])")
 # How far (characters) a quote without a cue may be from the attribution it continues.
 CONTINUATION_REACH = 2_000
+
+if TYPE_CHECKING:
+    from saywho.learn import Learned
 
 
 def split_chunks(text: str, max_chars: int = CHUNK_CHARS) -> list[tuple[int, int]]:
@@ -266,6 +269,7 @@ class _Assembler:
         self.drafts: list[_Draft] = []
         self.claimed: set[int] = set()  # ids of quotations already used as content
         self.used_cues: set[int] = set()  # character offsets of cue tokens used
+        self.learned_quoted: list[Attribution] = []  # see from_learned
 
     # -- attributions from cue words --------------------------------------------------------
 
@@ -379,41 +383,64 @@ class _Assembler:
 
     # -- attributions of the learned model ---------------------------------------------
 
-    def from_learned(self, predicted: Document) -> None:
-        """Add what the rules missed and the learned model found: an attribution with a
-        source and a cue, outside every quotation (quotations belong to the rules), whose
-        content reads as a clause. The rules' own attributions stay as they are.
+    def from_learned(self, predicted: Document, *, model_first: bool = False) -> None:
+        """Take in the learned model's attributions. Rules first (``model_first`` false, the
+        default CPU model): add only what the rules missed, an attribution with a source and
+        a cue whose content reads as a clause. Model first (the accurate mode): the model's
+        attribution replaces the rules' that share content with it. Either way, one over a
+        quotation waits for :meth:`from_learned_quoted`, after the rules have had the quotes.
 
-        Measured on PolNeAR dev and the bundled example before choosing: replacing the
-        rules' content or cue by the model's lowered exact scores once both are put in
-        PolNeAR's span convention, and adding the model's attributions without a source,
-        over quotations or with a noun-phrase content raised PolNeAR recall but put false
-        attributions into the bundled example."""
+        Measured on PolNeAR dev and the bundled example before choosing: with the CPU model,
+        replacing the rules' attributions lowered exact content (48.2 against 50.7), and
+        adding attributions without a cue or with a noun-phrase content put false
+        attributions into the bundled example; the accurate model is better than the rules
+        on every role, so it replaces them."""
         quotations = [(q.start, q.end) for q in self.article.quotations]
         for attribution in predicted.attributions:
-            if not (attribution.content and attribution.speaker and attribution.cue):
-                continue
-            if any(_shared(d.content, attribution.content) for d in self.drafts):
+            if not (attribution.content and attribution.speaker and (attribution.cue or model_first)):
                 continue
             if _shared(quotations, attribution.content):
+                self.learned_quoted.append(attribution)
                 continue
-            content = self._span_at(*attribution.content[0])
-            speaker = self._span_at(*attribution.speaker[0])
-            if content is None or speaker is None or not _clausal(content[2]):
+            overlapping = [d for d in self.drafts if _shared(d.content, attribution.content)]
+            if overlapping and not model_first:
                 continue
-            _, base, span = speaker
-            draft = _Draft(
-                kind=Kind.INDIRECT,
-                content=list(attribution.content),
-                cue=[],
-                rule="learned",
-                confidence=0.6,
-                speaker=Mention(head=span.root, start=span.start, end=span.end),
-                speaker_base=base,
-                base=content[1],
-            )
-            self._take_boundaries(draft, attribution)
+            draft = self._learned_draft(attribution, clausal=not model_first)
+            if draft is None:
+                continue
+            self.drafts = [d for d in self.drafts if d not in overlapping]
             self.drafts.append(draft)
+
+    def from_learned_quoted(self) -> None:
+        """The learned attributions over quotations that no attribution of the rules took."""
+        for attribution in self.learned_quoted:
+            if any(_shared(d.content, attribution.content) for d in self.drafts):
+                continue
+            draft = self._learned_draft(attribution, clausal=False)
+            if draft is not None:
+                self.drafts.append(draft)
+        self.drafts.sort(key=lambda d: d.start)
+
+    def _learned_draft(self, attribution: Attribution, *, clausal: bool) -> _Draft | None:
+        """A draft of a learned attribution in saywho's span convention; None where its
+        spans do not fall on the article's tokens or (``clausal``) its content is no clause."""
+        content = self._span_at(*attribution.content[0])
+        speaker = self._span_at(*attribution.speaker[0])
+        if content is None or speaker is None or (clausal and not _clausal(content[2])):
+            return None
+        _, base, span = speaker
+        draft = _Draft(
+            kind=Kind.INDIRECT,
+            content=list(attribution.content),
+            cue=[],
+            rule="learned",
+            confidence=0.6,
+            speaker=Mention(head=span.root, start=span.start, end=span.end),
+            speaker_base=base,
+            base=content[1],
+        )
+        self._take_boundaries(draft, attribution)
+        return draft
 
     def _take_boundaries(self, draft: _Draft, attribution: Attribution) -> None:
         """The learned attribution's content and cue on ``draft``, in saywho's convention:
@@ -731,7 +758,7 @@ def _document(
     title: str | None,
     source: str | None,
     min_confidence: float,
-    learned: Language | None = None,
+    learned: Learned | None = None,
 ) -> Document:
     article = _Article(text, chunks)
     assembler = _Assembler(article)
@@ -739,10 +766,11 @@ def _document(
         assembler.from_cues(doc, base)
         assembler.from_according_to(doc, base)
     if learned is not None:
-        from saywho.learn import analyze_learned
+        from saywho.learn import learned_document, model_first
 
-        assembler.from_learned(analyze_learned(text, learned, chunks=chunks))
+        assembler.from_learned(learned_document(text, learned, chunks=chunks), model_first=model_first(learned))
     assembler.from_quotes()
+    assembler.from_learned_quoted()
     assembler.describe_sources()
     doc_id = document_id(text)
     attributions = [a for a in assembler.attributions(doc_id) if a.confidence >= min_confidence]
@@ -790,7 +818,7 @@ def analyze(
     source: str | None = None,
     nlp: Language | None = None,
     min_confidence: float = 0.0,
-    learned: Language | None = None,
+    learned: Learned | None = None,
 ) -> Document:
     """Analyse one article: every attribution, its speaker and source type. ``learned``, a
     model trained by ``saywho train polnear``, adds the attributions the rules miss."""
@@ -808,7 +836,7 @@ def analyze_parsed(
     source: str | None = None,
     nlp: Language | None = None,
     min_confidence: float = 0.0,
-    learned: Language | None = None,
+    learned: Learned | None = None,
 ) -> tuple[Document, list[tuple[Doc, int]]]:
     """``analyze``, also returning the parsed chunks (Doc, character offset) for later
     stages that read the parse (the audit's time checks)."""
@@ -828,7 +856,7 @@ def analyze_many(
     nlp: Language | None = None,
     batch_size: int = 16,
     min_confidence: float = 0.0,
-    learned: Language | None = None,
+    learned: Learned | None = None,
 ) -> list[Document]:
     """Analyse many articles, parsing them in batches (faster than one ``analyze`` each)."""
     texts = list(texts)

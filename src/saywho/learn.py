@@ -1,16 +1,13 @@
-"""An experimental learned attribution tagger (issue 3): PolNeAR to spaCy training data,
-BIO tags back to spans, spans grouped into attributions.
+"""saywho's learned attribution model (issue 3): PolNeAR to spaCy training data, training,
+predicted roles back to spans, spans grouped into attributions, and loading a model.
 
-The model is a separate small spaCy pipeline (blank English tokenizer, its own tok2vec and an
-``ner`` component over the three roles; ``train_config.cfg``; a ``tagger`` over BIO tags is
-also supported when decoding). PolNeAR is (nearly) univocal: every token gets one role; where
+The model is a small spaCy pipeline of its own (tok2vec and an ``ner`` over SOURCE / CUE /
+CONTENT, ``train_config.cfg``) that reads the words with en_core_web_sm's annotation of them
+(:func:`features_doc`). PolNeAR is (nearly) univocal: every token gets one role; where
 annotations overlap, the first annotation in file order wins. Discontinuous spans are
-labelled piece by piece (every piece starts with ``B-``).
-
-Nothing here changes the rule-based analysis: the module is used by ``saywho train
-polnear``, the experiment script ``bench/learn_eval.py`` and its tests. PolNeAR dev, exact
-F1 of the first trained model: source 65.0, cue 66.8, content 47.5 (rules: 65.5 / 57.4 /
-41.6); attribution F1 76.8 (rules 71.0).
+labelled piece by piece (every piece starts with ``B-``). ``saywho.core`` combines the
+model's attributions with the rules' (``--model default``); :func:`load_model` also opens
+the optional accurate mode's models (:mod:`saywho.accurate`).
 """
 
 from __future__ import annotations
@@ -19,6 +16,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from spacy.language import Language
@@ -29,6 +27,10 @@ from spacy.util import registry
 from saywho.errors import ModelError
 from saywho.evaluate import GoldDocument
 from saywho.model import Attribution, Document, Kind, SourceType, document_id
+
+#: A learned model: a spaCy pipeline trained by :func:`train`, or an accurate-mode
+#: ``saywho.accurate.OnnxTagger`` (typed loosely: that module's imports are optional).
+Learned = Language | Any
 
 ROLES = ("SOURCE", "CUE", "CONTENT")
 LABELS = ("O", *(f"{p}-{r}" for r in ROLES for p in "BI"))
@@ -110,35 +112,6 @@ def bio_tags(doc: Doc, pieces: Iterable[tuple[int, int, str]], base: int = 0) ->
     return tags
 
 
-def training_docs(
-    golds: Iterable[GoldDocument], nlp: Language, max_tokens: int = WINDOW_TOKENS
-) -> Iterator[Doc]:
-    """Reference Docs (one per window) with ``tag_`` set to the BIO tags."""
-    for gold in golds:
-        pieces = role_pieces(gold)
-        for start, end in windows(gold.text, nlp, max_tokens):
-            doc = nlp.make_doc(gold.text[start:end])
-            tags = bio_tags(doc, pieces, start)
-            for token, tag in zip(doc, tags):
-                token.tag_ = tag
-            doc.ents = [
-                Span(doc, first, last + 1, label=role)
-                for _, _, role, first, last in tags_to_spans(doc, tags)
-            ]
-            yield doc
-
-
-def write_docbin(golds: Iterable[GoldDocument], nlp: Language, path: str | Path) -> int:
-    """Write the training Docs of ``golds`` to a .spacy file; returns the number of Docs."""
-    docbin = DocBin(attrs=["TAG", "ENT_IOB", "ENT_TYPE"], store_user_data=False)
-    n = 0
-    for doc in training_docs(golds, nlp):
-        docbin.add(doc)
-        n += 1
-    docbin.to_disk(path)
-    return n
-
-
 # --------------------------------------------------------------------------- parsed data
 #
 # The model reads en_core_web_sm's annotation (fine-grained tag joined with the dependency
@@ -148,14 +121,96 @@ def write_docbin(golds: Iterable[GoldDocument], nlp: Language, path: str | Path)
 # boundaries, and spaCy's ``ner`` never lets an entity cross one (contents often do).
 
 #: Token attributes of a training window kept in the .spacy file.
-PARSED_ATTRS = ["NORM", "LEMMA", "TAG", "POS", "ENT_IOB", "ENT_TYPE"]
+PARSED_ATTRS = ["NORM", "LEMMA", "TAG", "POS", "MORPH", "ENT_IOB", "ENT_TYPE"]
+
+# How a token hangs from the nearest reporting word above it (itself included): the
+# dependency label of the first step down from that word, in a few classes. An ``ner``
+# reads a few tokens around its state only; these features carry the clause structure
+# (where a reported clause or a source's noun phrase ends) to every token.
+_PATH_CLASS = {
+    "nsubj": "Subj", "nsubjpass": "Subj", "csubj": "Subj", "csubjpass": "Subj", "expl": "Subj",
+    "ccomp": "Comp", "xcomp": "Comp", "parataxis": "Comp",
+    "dobj": "Obj", "dative": "Obj", "attr": "Obj", "oprd": "Obj",
+    "prep": "Prep", "agent": "Prep", "pcomp": "Prep", "pobj": "Prep",
+    "aux": "Mod", "auxpass": "Mod", "neg": "Mod", "advmod": "Mod", "prt": "Mod",
+    "advcl": "Adv", "punct": "Punct", "cc": "Conj", "conj": "Conj",
+}
 
 
-def features_doc(doc: Doc, vocab=None) -> Doc:
+def _is_reporting(token) -> bool:
+    from saywho.cues import is_cue_verb
+
+    if token.lower_ == "according":
+        return True
+    return is_cue_verb(token) or (token.pos_ == "NOUN" and token.lemma_.lower() in _REPORTING_NOUNS)
+
+
+_REPORTING_NOUNS = frozenset(
+    "statement claim comment remark announcement report warning assertion view belief "
+    "opinion argument assessment estimate admission suggestion insistence accusation".split()
+)
+
+
+_CLAUSE_DEPS = frozenset({"ROOT", "ccomp", "xcomp", "advcl", "relcl", "conj", "parataxis", "csubj", "pcomp", "acl"})
+
+
+def structure_features(doc: Doc) -> list[str]:
+    """Per token of ``doc`` (a parsed Doc), a morphological-features string
+    "Quote=In|Rel=Comp|Sent=Yes" of: inside a quotation; the path class from the nearest
+    reporting word above (Self, Subj, Comp, Obj, Prep, Mod, Adv, Punct, Conj, Other, None);
+    whether the sentence holds a reporting word."""
+    from saywho.quotes import find_quotes
+
+    inside = np.zeros(len(doc.text) + 1, dtype=bool)
+    for quote in find_quotes(doc.text):
+        if quote.kind == "quotation":
+            inside[quote.start : quote.end] = True
+    reporting = [_is_reporting(t) for t in doc]
+    sentence_has = [False] * len(doc)
+    sentences = doc.sents if doc.has_annotation("SENT_START") else [doc[:]]
+    for sentence in sentences:
+        has = any(reporting[sentence.start : sentence.end])
+        sentence_has[sentence.start : sentence.end] = [has] * len(sentence)
+    import os
+    edges = os.environ.get("SAYWHO_EDGES") == "1"
+    left, right = set(), set()
+    if edges:
+        for token in doc:
+            if token.dep_ in _CLAUSE_DEPS and token.pos_ in ("VERB", "AUX"):
+                left.add(token.left_edge.i)
+                right.add(token.right_edge.i)
+    out = []
+    for token in doc:
+        if reporting[token.i]:
+            relation = "Self"
+        else:
+            relation, step = "None", token
+            for ancestor in token.ancestors:
+                if reporting[ancestor.i]:
+                    relation = _PATH_CLASS.get(step.dep_, "Other")
+                    break
+                step = ancestor
+        quote = "In" if inside[token.idx] else "Out"
+        sent = "Yes" if sentence_has[token.i] else "No"
+        if edges:
+            edge = "Both" if token.i in left and token.i in right else "L" if token.i in left else "R" if token.i in right else "No"
+            out.append(f"Edge={edge}|Quote={quote}|Rel={relation}|Sent={sent}")
+        else:
+            out.append(f"Quote={quote}|Rel={relation}|Sent={sent}")
+    return out
+
+
+def features_doc(doc: Doc, vocab=None, structure: Sequence[str] | None = None) -> Doc:
     """A Doc of the tokens of the parsed ``doc`` (or a span of it) whose ``tag_`` is
-    "TAG|DEP", with ``pos_``, ``lemma_`` and ``norm_`` copied; no parse, no entities
-    (left missing, not O: a preset O would forbid entities there)."""
+    "TAG|DEP", with ``pos_``, ``lemma_`` and ``norm_`` copied and ``morph`` holding the
+    :func:`structure_features` (``structure``: those of these tokens, computed when absent);
+    no parse, no entities (left missing, not O: a preset O would forbid entities there)."""
     tokens = list(doc)
+    if structure is None:
+        if isinstance(doc, Span):
+            structure = structure_features(doc.doc)[doc.start : doc.end]
+        else:
+            structure = structure_features(doc)
     out = Doc(
         vocab or doc.vocab,
         words=[t.text for t in tokens],
@@ -163,6 +218,7 @@ def features_doc(doc: Doc, vocab=None) -> Doc:
         tags=[f"{t.tag_}|{t.dep_}" for t in tokens],
         pos=[t.pos_ or "X" for t in tokens],
         lemmas=[t.lemma_ for t in tokens],
+        morphs=list(structure),
     )
     for token, source in zip(out, tokens):
         token.norm_ = source.norm_
@@ -178,11 +234,12 @@ def parsed_training_docs(
         if doc.text != gold.text:
             raise ValueError(f"{gold.name}: the parsed Doc is not of this article's text")
         pieces = role_pieces(gold)
+        structure = structure_features(doc)
         for start, end in windows(gold.text, doc, max_tokens):
             span = doc.char_span(start, end, alignment_mode="expand")
             if span is None or not len(span):
                 continue
-            window = features_doc(span)
+            window = features_doc(span, structure=structure[span.start : span.end])
             tags = bio_tags(window, pieces, span.start_char)
             window.set_ents(
                 [Span(window, first, last + 1, label=role)
@@ -323,62 +380,6 @@ def group(text: str, spans: Sequence[RoleSpan]) -> list[dict[str, list[tuple[int
     return out
 
 
-def predict_spans(
-    text: str, nlp: Language, max_tokens: int = WINDOW_TOKENS, viterbi: bool = True
-) -> list[RoleSpan]:
-    """Role spans of ``text`` predicted by the learned pipeline ``nlp``. With a ``tagger``
-    and ``viterbi``, the tags are the best sequence that is valid BIO (an ``I-X`` only after
-    ``B-X`` or ``I-X``) under the tagger's scores, not the per-token argmax."""
-    bounds = windows(text, nlp, max_tokens)
-    pieces = (text[s:e] for s, e in bounds)
-    if viterbi and "tagger" in nlp.pipe_names:
-        tagger = nlp.get_pipe("tagger")
-        with nlp.select_pipes(disable=["tagger"]):
-            docs = list(nlp.pipe(pieces))
-        labels = list(tagger.labels)
-        for doc, scores in zip(docs, tagger.model.predict(docs)):
-            for token, tag in zip(doc, viterbi_tags(_log_probs(scores), labels)):
-                token.tag_ = tag
-    else:
-        docs = list(nlp.pipe(pieces))
-    return spans_of_docs(text, zip(docs, (s for s, _ in bounds)))
-
-
-def _log_probs(scores) -> np.ndarray:
-    scores = np.asarray(scores, dtype="float64")
-    if scores.size and scores.min() >= 0 and np.allclose(scores.sum(axis=1), 1.0, atol=1e-3):
-        return np.log(np.maximum(scores, 1e-12))
-    scores = scores - scores.max(axis=1, keepdims=True)
-    return scores - np.log(np.exp(scores).sum(axis=1, keepdims=True))
-
-
-def viterbi_tags(log_probs: np.ndarray, labels: Sequence[str]) -> list[str]:
-    """The valid BIO sequence (no ``I-X`` at the start or after anything but ``B-X``/``I-X``)
-    with the highest total log probability."""
-    n, k = log_probs.shape if len(log_probs) else (0, len(labels))
-    if n == 0:
-        return []
-    allowed = np.zeros((k, k))  # allowed[previous, next]: 0 or -inf
-    start = np.zeros(k)
-    for j, label in enumerate(labels):
-        if label.startswith("I-"):
-            start[j] = -np.inf
-            role = label[2:]
-            for i, previous in enumerate(labels):
-                if previous not in (f"B-{role}", f"I-{role}"):
-                    allowed[i, j] = -np.inf
-    score = start + log_probs[0]
-    back = np.zeros((n, k), dtype=int)
-    for t in range(1, n):
-        total = score[:, None] + allowed
-        back[t] = total.argmax(axis=0)
-        score = total.max(axis=0) + log_probs[t]
-    best = [int(score.argmax())]
-    for t in range(n - 1, 0, -1):
-        best.append(int(back[t, best[-1]]))
-    return [labels[j] for j in reversed(best)]
-
-
 def spans_of_docs(text: str, docs: Iterable[tuple[Doc, int]]) -> list[RoleSpan]:
     """Role spans from tagged Docs (Doc, character offset) of one article."""
     paragraph_starts = _paragraph_index(text)
@@ -398,10 +399,8 @@ def spans_of_docs(text: str, docs: Iterable[tuple[Doc, int]]) -> list[RoleSpan]:
 
 
 def doc_tags(doc: Doc) -> list[str]:
-    """BIO tags of a predicted Doc: its entities (an ``ner`` model), or the tagger's tags."""
-    if doc.has_annotation("ENT_IOB") or not doc.has_annotation("TAG"):
-        return [f"{t.ent_iob_}-{t.ent_type_}" if t.ent_iob_ in ("B", "I") else "O" for t in doc]
-    return [t.tag_ or "O" for t in doc]
+    """BIO tags of a Doc's entities (the roles the ``ner`` predicted)."""
+    return [f"{t.ent_iob_}-{t.ent_type_}" if t.ent_iob_ in ("B", "I") else "O" for t in doc]
 
 
 def _bisect(starts: list[int], position: int) -> int:
@@ -502,16 +501,13 @@ def analyze_learned(
     chunks: Sequence[tuple[Doc, int]] | None = None,
 ) -> Document:
     """Attributions of ``text`` from the learned pipeline alone (``extend``: with the
-    sentence-end boundary repair of :func:`extend_contents`). A pipeline that reads the
-    parse uses ``chunks`` (the article parsed by en_core_web_sm), parsing it when absent."""
-    if reads_parse(nlp):
-        if chunks is None:
-            from saywho.nlp import load_pipeline
+    sentence-end boundary repair of :func:`extend_contents`), reading ``chunks`` (the article
+    parsed by en_core_web_sm; parsed here when absent)."""
+    if chunks is None:
+        from saywho.nlp import load_pipeline
 
-            chunks = [(load_pipeline()(text), 0)]
-        spans = predict_parsed_spans(text, chunks, nlp)
-    else:
-        spans = predict_spans(text, nlp)
+        chunks = [(load_pipeline()(text), 0)]
+    spans = predict_parsed_spans(text, chunks, nlp)
     if extend:
         spans = extend_contents(text, spans)
     return to_document(text, group(text, spans))
@@ -526,8 +522,8 @@ def gold_to_document(gold: GoldDocument) -> Document:
     docs = []
     for start, end in windows(gold.text, nlp):
         doc = nlp.make_doc(gold.text[start:end])
-        for token, tag in zip(doc, bio_tags(doc, pieces, start)):
-            token.tag_ = tag
+        tags = bio_tags(doc, pieces, start)
+        doc.set_ents([Span(doc, first, last + 1, label=role) for _, _, role, first, last in tags_to_spans(doc, tags)])
         docs.append((doc, start))
     return to_document(gold.text, group(gold.text, spans_of_docs(gold.text, docs)))
 
@@ -580,15 +576,58 @@ def train(
 DEFAULT_MODEL = Path(__file__).with_name("models") / "attribution"
 
 
-def load_model(name: str | Path = "default") -> Language:
-    """The learned pipeline ``name``: "default" for the one that ships with saywho, else the
-    folder of a model trained by ``saywho train polnear``. Raises :class:`ModelError`."""
+def load_model(name: str | Path = "default") -> Learned:
+    """The learned model ``name``: "default" for the one that ships with saywho, else the
+    folder of a model trained by ``saywho train polnear`` (a spaCy pipeline) or of an
+    accurate-mode model (``model.onnx`` or ``model.int8.onnx`` with ``tokenizer.json``, see
+    :mod:`saywho.accurate`; needs the optional packages onnxruntime and tokenizers).
+    Raises :class:`ModelError`."""
     import spacy
 
+    from saywho import accurate
+
     path = DEFAULT_MODEL if str(name) == "default" else Path(name)
+    onnx_file = accurate.model_file(path)
+    if onnx_file is not None:
+        try:
+            return accurate.OnnxTagger(path, model_file=onnx_file)
+        except ImportError as error:
+            raise ModelError(
+                f"{path} is an accurate-mode model, which needs the optional packages "
+                f"onnxruntime and tokenizers ({error.name} is missing): pip install 'saywho[accurate]'"
+            ) from None
+        except Exception as error:  # noqa: BLE001 - ONNX Runtime's and tokenizers' load errors, one message
+            raise ModelError(f"cannot load the accurate-mode model in {path}: {error}") from None
     if not (path / "config.cfg").is_file():
-        raise ModelError(f"{name} is neither 'default' nor a folder holding a trained model")
+        raise ModelError(
+            f"{name} is neither 'default' nor a folder holding a trained model "
+            "(config.cfg, or model.onnx with tokenizer.json)"
+        )
     try:
-        return spacy.load(path)
+        nlp = spacy.load(path)
     except Exception as error:  # noqa: BLE001 - spaCy's many load errors, one message
         raise ModelError(f"cannot load the model in {path}: {error}") from None
+    if not reads_parse(nlp) or "ner" not in nlp.pipe_names or set(nlp.get_pipe("ner").labels) != set(ROLES):
+        raise ModelError(
+            f"{path} holds a spaCy pipeline but not a saywho attribution model "
+            "(one trained by 'saywho train polnear')"
+        )
+    return nlp
+
+
+def model_first(learned: Learned) -> bool:
+    """Whether the analysis lets ``learned``'s attributions replace the rules' (the accurate
+    mode, better than the rules on every role) rather than only adding what the rules
+    missed (the default CPU model); see ``saywho.core``."""
+    return not isinstance(learned, Language)
+
+
+def learned_document(text: str, learned: Learned, chunks: Sequence[tuple[Doc, int]] | None = None) -> Document:
+    """The attributions of ``text`` by the learned model alone: a spaCy pipeline of
+    :func:`train` (reading the article's parsed ``chunks`` when it takes the parse) or an
+    accurate-mode :class:`~saywho.accurate.OnnxTagger` (which reads the raw text)."""
+    if isinstance(learned, Language):
+        return analyze_learned(text, learned, chunks=chunks)
+    from saywho.accurate import analyze
+
+    return analyze(text, learned)
