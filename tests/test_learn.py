@@ -243,3 +243,16 @@ def test_features_doc_of_a_window_keeps_the_structure_of_the_whole_article():
     window = features_doc(STRUCTURED[3:9])
     assert [str(t.morph) for t in window] == structure_features(STRUCTURED)[3:9]
     assert all("Rel=Comp" in str(t.morph) for t in window)
+
+
+def test_load_model_refuses_a_spacy_pipeline_that_is_not_an_attribution_model(tmp_path):
+    import pytest
+
+    from saywho.errors import ModelError
+    from saywho.learn import load_model
+
+    spacy.blank("en").to_disk(tmp_path / "blank")
+    with pytest.raises(ModelError, match="not a saywho attribution model"):
+        load_model(tmp_path / "blank")
+    with pytest.raises(ModelError, match="neither 'default' nor a folder"):
+        load_model(tmp_path / "missing")

@@ -28,9 +28,11 @@ LICENCE_NOTE = (
 def train_polnear(
     directory: Path = typer.Argument(..., help="PolNeAR folder holding train/ and dev/ splits."),
     output: Path = typer.Option(..., "--output", "-o", help="Folder for the trained model."),
-    max_steps: int = typer.Option(20000, min=1, help="Most training steps."),
-    patience: int = typer.Option(3000, min=1, help="Stop after this many steps without a better dev score."),
-    dev_limit: int = typer.Option(25, min=1, help="Dev articles scored during training (all are scored at the end)."),
+    max_steps: int = typer.Option(16000, min=1, help="Most training steps."),
+    patience: int = typer.Option(4000, min=1, help="Stop after this many steps without a better dev score."),
+    dev_limit: Optional[int] = typer.Option(
+        None, min=1, help="Score only the first N dev articles during training (default: all; all are scored at the end)."
+    ),
     seed: int = typer.Option(0, help="Random seed (training is reproducible for one seed)."),
     train_limit: Optional[int] = typer.Option(None, min=1, help="Train on the first N articles only."),
 ) -> None:
@@ -58,7 +60,7 @@ def train_and_describe(
     *,
     max_steps: int,
     patience: int,
-    dev_limit: int,
+    dev_limit: int | None,
     seed: int,
     train_limit: int | None,
 ) -> dict:
@@ -69,7 +71,14 @@ def train_and_describe(
     from saywho.learn import analyze_learned, load_model, train
     from saywho.nlp import load_pipeline
 
+    from spacy.util import load_config
+
+    from saywho.learn import CONFIG
+
+    every = load_config(CONFIG)["training"]["eval_frequency"]
     overrides = {
+        # A short run is still scored (and its best model chosen) at least once after step 0.
+        "training.eval_frequency": min(every, max_steps),
         "training.max_steps": max_steps,
         "training.patience": patience,
         "system.seed": seed,
@@ -91,7 +100,7 @@ def train_and_describe(
         "model": str(best),
         "trained": date.today().isoformat(),
         "data": f"PolNeAR train ({'first ' + str(train_limit) if train_limit else 'all'} articles), "
-        f"selected on the first {dev_limit} dev articles",
+        f"selected on {'the first ' + str(dev_limit) if dev_limit else 'all'} dev articles",
         "settings": {"max_steps": max_steps, "patience": patience, "seed": seed,
                      "config": "saywho/train_config.cfg"},
         "training_seconds": round(seconds, 1),
@@ -120,10 +129,11 @@ def _card_markdown(card: dict) -> str:
     return f"""# saywho learned attribution model
 
 Token-level SOURCE / CUE / CONTENT spans: a spaCy `ner` over its own tok2vec, which reads the
-words and en_core_web_sm's tags, dependency labels and lemmas. Spans are grouped into
-attributions by nearest cue; `saywho analyze --model default` adds the ones the rules miss
-(with a source and a cue, outside quotations, with a clause as content). Trained
-{card['trained']} with `saywho train polnear`.
+words and en_core_web_sm's tags, dependency labels, lemmas and the clause structure around
+reporting words. Spans are grouped into attributions by nearest cue; `saywho analyze --model
+default` adds the ones the rules miss (with a source that can speak, a cue and a clause as
+content; over a quotation only where the rules attributed none). Trained {card['trained']}
+with `saywho train polnear`.
 
 - Data: {card['data']}.
 - Settings: {json.dumps(card['settings'])}; training took {card['training_seconds']} s.

@@ -89,6 +89,18 @@ def _clausal(span) -> bool:
     return root.pos_ in ("VERB", "AUX") or span[0].lower_ in ("that", "to", "if", "whether") or root.dep_ in ("ccomp", "xcomp")
 
 
+def _speaker_like(span) -> bool:
+    """Whether a source span can speak: a name, a pronoun, or a noun that names a person,
+    group or document (not "the president's push for arms production")."""
+    root = span.root
+    return (
+        root.pos_ in ("PROPN", "PRON")
+        or bool(root.ent_type_)
+        or root.lemma_.lower() in SPEAKING_NOUNS
+        or any(t.ent_type_ in ("PERSON", "ORG", "NORP", "GPE") for t in span)
+    )
+
+
 def _shared(a: list[tuple[int, int]], b: list[tuple[int, int]]) -> int:
     """Characters two span lists share."""
     return sum(max(0, min(e1, e2) - max(s1, s2)) for s1, e1 in a for s2, e2 in b)
@@ -385,16 +397,17 @@ class _Assembler:
 
     def from_learned(self, predicted: Document, *, model_first: bool = False) -> None:
         """Take in the learned model's attributions. Rules first (``model_first`` false, the
-        default CPU model): add only what the rules missed, an attribution with a source and
-        a cue whose content reads as a clause. Model first (the accurate mode): the model's
-        attribution replaces the rules' that share content with it. Either way, one over a
-        quotation waits for :meth:`from_learned_quoted`, after the rules have had the quotes.
+        default CPU model): add only what the rules missed, an attribution with a source that
+        can speak, a cue, and a content that reads as a clause. Model first (the accurate
+        mode): the model's attribution replaces the rules' that share content with it. Either
+        way, one over a quotation waits for :meth:`from_learned_quoted`, after the rules
+        have had the quotes.
 
         Measured on PolNeAR dev and the bundled example before choosing: with the CPU model,
         replacing the rules' attributions lowered exact content (48.2 against 50.7), and
-        adding attributions without a cue or with a noun-phrase content put false
-        attributions into the bundled example; the accurate model is better than the rules
-        on every role, so it replaces them."""
+        additions without a cue, with a noun-phrase content or with a source that cannot
+        speak put false attributions into the bundled example; the accurate model is better
+        than the rules on every role, so it replaces them."""
         quotations = [(q.start, q.end) for q in self.article.quotations]
         for attribution in predicted.attributions:
             if not (attribution.content and attribution.speaker and (attribution.cue or model_first)):
@@ -405,7 +418,7 @@ class _Assembler:
             overlapping = [d for d in self.drafts if _shared(d.content, attribution.content)]
             if overlapping and not model_first:
                 continue
-            draft = self._learned_draft(attribution, clausal=not model_first)
+            draft = self._learned_draft(attribution, cautious=not model_first)
             if draft is None:
                 continue
             self.drafts = [d for d in self.drafts if d not in overlapping]
@@ -416,17 +429,20 @@ class _Assembler:
         for attribution in self.learned_quoted:
             if any(_shared(d.content, attribution.content) for d in self.drafts):
                 continue
-            draft = self._learned_draft(attribution, clausal=False)
+            draft = self._learned_draft(attribution, cautious=False)
             if draft is not None:
                 self.drafts.append(draft)
         self.drafts.sort(key=lambda d: d.start)
 
-    def _learned_draft(self, attribution: Attribution, *, clausal: bool) -> _Draft | None:
+    def _learned_draft(self, attribution: Attribution, *, cautious: bool) -> _Draft | None:
         """A draft of a learned attribution in saywho's span convention; None where its
-        spans do not fall on the article's tokens or (``clausal``) its content is no clause."""
+        spans do not fall on the article's tokens or (``cautious``) its content is no clause
+        or its source cannot speak."""
         content = self._span_at(*attribution.content[0])
         speaker = self._span_at(*attribution.speaker[0])
-        if content is None or speaker is None or (clausal and not _clausal(content[2])):
+        if content is None or speaker is None:
+            return None
+        if cautious and not (_clausal(content[2]) and _speaker_like(speaker[2])):
             return None
         _, base, span = speaker
         draft = _Draft(
@@ -821,7 +837,9 @@ def analyze(
     learned: Learned | None = None,
 ) -> Document:
     """Analyse one article: every attribution, its speaker and source type. ``learned``, a
-    model trained by ``saywho train polnear``, adds the attributions the rules miss."""
+    model of :func:`saywho.learn.load_model`, joins the rules: the default CPU model adds
+    the attributions the rules miss, an accurate-mode model replaces theirs where it
+    reads the same statement (see ``_Assembler.from_learned``)."""
     document, _ = analyze_parsed(
         text, published, title=title, source=source, nlp=nlp, min_confidence=min_confidence, learned=learned
     )

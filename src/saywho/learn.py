@@ -151,9 +151,6 @@ _REPORTING_NOUNS = frozenset(
 )
 
 
-_CLAUSE_DEPS = frozenset({"ROOT", "ccomp", "xcomp", "advcl", "relcl", "conj", "parataxis", "csubj", "pcomp", "acl"})
-
-
 def structure_features(doc: Doc) -> list[str]:
     """Per token of ``doc`` (a parsed Doc), a morphological-features string
     "Quote=In|Rel=Comp|Sent=Yes" of: inside a quotation; the path class from the nearest
@@ -171,14 +168,6 @@ def structure_features(doc: Doc) -> list[str]:
     for sentence in sentences:
         has = any(reporting[sentence.start : sentence.end])
         sentence_has[sentence.start : sentence.end] = [has] * len(sentence)
-    import os
-    edges = os.environ.get("SAYWHO_EDGES") == "1"
-    left, right = set(), set()
-    if edges:
-        for token in doc:
-            if token.dep_ in _CLAUSE_DEPS and token.pos_ in ("VERB", "AUX"):
-                left.add(token.left_edge.i)
-                right.add(token.right_edge.i)
     out = []
     for token in doc:
         if reporting[token.i]:
@@ -192,11 +181,7 @@ def structure_features(doc: Doc) -> list[str]:
                 step = ancestor
         quote = "In" if inside[token.idx] else "Out"
         sent = "Yes" if sentence_has[token.i] else "No"
-        if edges:
-            edge = "Both" if token.i in left and token.i in right else "L" if token.i in left else "R" if token.i in right else "No"
-            out.append(f"Edge={edge}|Quote={quote}|Rel={relation}|Sent={sent}")
-        else:
-            out.append(f"Quote={quote}|Rel={relation}|Sent={sent}")
+        out.append(f"Quote={quote}|Rel={relation}|Sent={sent}")
     return out
 
 
@@ -321,8 +306,9 @@ def tags_to_spans(doc: Doc, tags: Sequence[str], base: int = 0) -> list[tuple[in
         current = [base + token.idx, base + token.idx + len(token.text), role, token.i, token.i]
     if current:
         out.append(tuple(current))
-    # Whitespace at a span's edges is not part of it.
-    return [(s, e, r, f, l) for s, e, r, f, l in out if doc.text[s - base : e - base].strip()]
+    # A span of whitespace alone is none. (Doc.text joins every token: read it once.)
+    text = doc.text
+    return [(s, e, r, f, l) for s, e, r, f, l in out if text[s - base : e - base].strip()]
 
 
 def _paragraph_index(text: str) -> list[int]:
@@ -539,7 +525,7 @@ def train(
     output: str | Path,
     *,
     work_dir: str | Path | None = None,
-    dev_limit: int | None = 25,
+    dev_limit: int | None = None,
     overrides: dict | None = None,
     config: str | Path = CONFIG,
     train_limit: int | None = None,
