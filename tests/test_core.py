@@ -335,3 +335,54 @@ def test_a_name_after_the_speakers_head_does_not_resolve_it():
 def test_a_poll_by_named_outlets_is_a_document():
     a = only("According to a New York Times poll released last week, the race is tied.")
     assert a.source_type == SourceType.DOCUMENT
+
+
+# --------------------------------------------------------------------------- a learned model joining the rules
+
+
+class FixedTagger:
+    """Stands in for an accurate-mode tagger: it "predicts" the role spans it was given,
+    found by their text (so the combination with the rules is tested without ONNX)."""
+
+    def __init__(self, *parts: tuple[str, str]):
+        self.parts = parts
+
+    def predict_spans(self, text: str) -> list[tuple[int, int, str]]:
+        spans, at = [], 0
+        for part, role in self.parts:
+            start = text.index(part, at)
+            spans.append((start, start + len(part), role))
+            at = start + len(part)
+        return spans
+
+
+def test_a_model_first_attribution_replaces_the_rules_reading_of_the_same_statement():
+    text = "The minister said on Monday that the talks had failed."
+    rules = only(text)
+    assert rules.content_text == "the talks had failed" and rules.rule != "learned"
+    tagger = FixedTagger(("The minister", "SOURCE"), ("said", "CUE"), ("on Monday that the talks had failed", "CONTENT"))
+    (learned,) = analyze(text, learned=tagger).attributions
+    # The model's wider content, in saywho's convention (PolNeAR's leading "that" is not
+    # at the start here, so it stays); speaker resolution and source type as the rules do.
+    assert (learned.rule, learned.speaker_text, learned.cue_text) == ("learned", "The minister", "said")
+    assert learned.content_text == "on Monday that the talks had failed"
+    assert learned.source_type == rules.source_type
+
+
+def test_the_rules_keep_the_quotations_they_attributed():
+    text = "'We will win,' the coach said."
+    tagger = FixedTagger(("We will win,'", "CONTENT"), ("the coach", "SOURCE"), ("said", "CUE"))
+    (attribution,) = analyze(text, learned=tagger).attributions
+    assert attribution.rule != "learned" and attribution.kind == Kind.DIRECT
+    assert attribution.content_text == "We will win,"
+
+
+def test_a_learned_attribution_takes_a_quotation_the_rules_left_alone():
+    """No reporting verb near the quotation: the rules attribute nothing, the model's
+    attribution comes in after the rules have had the quotes, as a direct quote."""
+    text = "The mayor was blunt. 'We will win.' The crowd cheered."
+    assert analyze(text).attributions == []
+    tagger = FixedTagger(("The mayor", "SOURCE"), ("was blunt", "CUE"), ("We will win.", "CONTENT"))
+    (attribution,) = analyze(text, learned=tagger).attributions
+    assert attribution.rule == "learned" and attribution.kind == Kind.DIRECT
+    assert attribution.speaker_text == "The mayor" and attribution.content_text == "We will win."

@@ -48,6 +48,7 @@ def test_train_on_a_tiny_slice_writes_a_model_that_predicts(cli, tmp_path):
     out = tmp_path / "model"
     result = cli("train", "polnear", tmp_path / "polnear", "--output", out, "--max-steps", "30", "--dev-limit", "1")
     assert result.code == 0, result.err
+    assert "parsing PolNeAR train (3 articles)" in result.err
     best = out / "model-best"
     card = json.loads((best / "model-card.json").read_text(encoding="utf-8"))
     assert set(card["dev"]) == {"combined", "alone"}

@@ -85,7 +85,10 @@ def train_and_describe(
         "training.seed": seed,
     }
     started = time.perf_counter()
-    best = train(directory, output, dev_limit=dev_limit, overrides=overrides, train_limit=train_limit)
+    best = train(
+        directory, output, dev_limit=dev_limit, overrides=overrides, train_limit=train_limit,
+        report=lambda line: print(line, file=sys.stderr, flush=True),
+    )
     seconds = time.perf_counter() - started
     nlp = load_model(best)
     dev = load_polnear(directory / "dev")

@@ -530,11 +530,13 @@ def train(
     config: str | Path = CONFIG,
     train_limit: int | None = None,
     parser: Language | None = None,
+    report: Callable[[str], None] = lambda line: None,
 ) -> Path:
     """Train the model on (the first ``train_limit`` articles of) ``polnear_dir``/train,
     selecting on (the first ``dev_limit`` articles of) ``polnear_dir``/dev; returns the best
     model's directory. The articles are parsed first by ``parser`` (en_core_web_sm by
-    default), whose annotation the model reads. Seeded by the config's ``system.seed``."""
+    default), whose annotation the model reads; ``report`` hears of each stage. Seeded by
+    the config's ``system.seed``."""
     from spacy.cli.train import train as spacy_train
 
     from saywho.evaluate import load_polnear
@@ -550,8 +552,10 @@ def train(
         ("train", train_golds[:train_limit] if train_limit else train_golds),
         ("dev", dev_golds[:dev_limit] if dev_limit else dev_golds),
     ):
+        report(f"parsing PolNeAR {name} ({len(golds)} articles) with en_core_web_sm ...")
         parsed = parser.pipe((g.text for g in golds), batch_size=16)
-        write_parsed_docbin(golds, parsed, work / f"{name}.spacy")
+        windows_written = write_parsed_docbin(golds, parsed, work / f"{name}.spacy")
+        report(f"  {windows_written} windows written to {work / f'{name}.spacy'}")
     settings = {"paths.train": str(work / "train.spacy"), "paths.dev": str(work / "dev.spacy")}
     settings.update(overrides or {})
     spacy_train(config, output, overrides=settings)
