@@ -10,10 +10,9 @@ with the project's scorer, and time it against the bare en_core_web_sm pipeline.
     # the tokenisation ceiling: gold pieces -> wordpiece BIO labels -> spans (needs tokenizers)
     python bench/accurate_eval.py ceiling ENCODER_DIR ../shared/data/polnear/dev
 
-Every prediction set is grouped into attributions three ways (``saywho.learn.group``;
-``saywho.accurate.group_spans``, the accurate mode's default; the same keeping one content on
-each side of a cue) and scored as predicted and with the sentence-end content repair of
-``saywho.learn.extend_contents``. Set OMP_NUM_THREADS=1 for one-core spaCy timings.
+Every prediction set is grouped into attributions two ways (``saywho.accurate.group_spans``,
+which both learned models use; the same keeping one content on each side of a cue) and scored
+as predicted and with the sentence-end content repair of ``saywho.learn.extend_contents``. Set OMP_NUM_THREADS=1 for one-core spaCy timings.
 """
 
 from __future__ import annotations
@@ -26,13 +25,13 @@ from pathlib import Path
 
 from saywho.accurate import LABEL_ID, OnnxTagger, group_spans, encode, load_tokenizer, span_layout, tags_to_char_spans, token_labels
 from saywho.evaluate import load_polnear, score
-from saywho.learn import RoleSpan, extend_contents, group, role_pieces, to_document
+from saywho.learn import RoleSpan, extend_contents, role_pieces, to_document
 
 # The sibling script's summary and table line (this folder is on sys.path when run as a script).
 from learn_eval import line, summary
 
 
-def documents(golds, predicted: dict, *, extend: bool, grouping: str = "accurate"):
+def documents(golds, predicted: dict, *, extend: bool, grouping: str = "nearest"):
     for gold in golds:
         spans = [tuple(s) for s in predicted.get(gold.name, [])]
         for start, end, _ in spans:
@@ -40,14 +39,11 @@ def documents(golds, predicted: dict, *, extend: bool, grouping: str = "accurate
         roles = [RoleSpan(*row) for row in span_layout(gold.text, spans)]
         if extend:
             roles = extend_contents(gold.text, roles)
-        if grouping == "learn":
-            found = group(gold.text, roles)
-        else:
-            found = group_spans(gold.text, roles, one_per_side=grouping == "one-per-side")
+        found = group_spans(gold.text, roles, one_per_side=grouping == "one-per-side")
         yield gold, to_document(gold.text, found, rule="accurate")
 
 
-GROUPINGS = ("learn", "accurate", "one-per-side")
+GROUPINGS = ("nearest", "one-per-side")
 
 
 def report(golds, predicted: dict, name: str, results: dict) -> None:

@@ -247,6 +247,25 @@ def test_onnx_tagger_on_a_tiny_exported_model(tmp_path):
         assert role in ("SOURCE", "CUE", "CONTENT")
 
 
+def test_group_spans_nearest_cue_and_source():
+    from saywho.accurate import group_spans
+    from saywho.learn import RoleSpan
+
+    text = "x" * 200
+    spans = [
+        RoleSpan("CONTENT", 0, 10, 0, 3, 0, 0),
+        RoleSpan("SOURCE", 12, 14, 4, 4, 0, 0),
+        RoleSpan("CUE", 15, 19, 5, 5, 0, 0),
+        RoleSpan("CONTENT", 21, 30, 6, 9, 0, 0),
+        RoleSpan("CONTENT", 100, 110, 50, 52, 1, 3),  # no cue in its paragraph, too far
+        RoleSpan("CUE", 150, 154, 120, 120, 2, 5),  # a cue without content: no attribution
+    ]
+    assert group_spans(text, spans) == [
+        {"content": [(0, 10), (21, 30)], "cue": [(15, 19)], "speaker": [(12, 14)]},
+        {"content": [(100, 110)], "cue": [], "speaker": []},
+    ]
+
+
 def test_group_spans_joins_quote_pieces_and_picks_sources():
     from saywho.accurate import group_spans
     from saywho.learn import RoleSpan

@@ -11,7 +11,6 @@ from saywho.learn import (
     bio_tags,
     doc_tags,
     gold_to_document,
-    group,
     role_pieces,
     tags_to_spans,
     windows,
@@ -106,23 +105,6 @@ def test_doc_tags_from_entities():
     doc = NLP.make_doc("He said it")
     doc.ents = [spacy.tokens.Span(doc, 0, 1, "SOURCE"), spacy.tokens.Span(doc, 2, 3, "CONTENT")]
     assert doc_tags(doc) == ["B-SOURCE", "O", "B-CONTENT"]
-
-
-def test_group_nearest_cue_and_source():
-    text = "x" * 200
-    spans = [
-        RoleSpan("CONTENT", 0, 10, 0, 3, 0, 0),
-        RoleSpan("SOURCE", 12, 14, 4, 4, 0, 0),
-        RoleSpan("CUE", 15, 19, 5, 5, 0, 0),
-        RoleSpan("CONTENT", 21, 30, 6, 9, 0, 0),
-        RoleSpan("CONTENT", 100, 110, 50, 52, 1, 3),  # no cue in its paragraph, too far
-        RoleSpan("CUE", 150, 154, 120, 120, 2, 5),  # a cue without content: no attribution
-    ]
-    found = group(text, spans)
-    assert found == [
-        {"content": [(0, 10), (21, 30)], "cue": [(15, 19)], "speaker": [(12, 14)]},
-        {"content": [(100, 110)], "cue": [], "speaker": []},
-    ]
 
 
 def test_round_trip_scores_gold_exactly():

@@ -24,6 +24,7 @@ from spacy.tokens import Doc, DocBin, Span
 from spacy.training import Example
 from spacy.util import registry
 
+from saywho.accurate import group_spans
 from saywho.errors import ModelError
 from saywho.evaluate import GoldDocument
 from saywho.model import Attribution, Document, Kind, SourceType, document_id
@@ -316,56 +317,6 @@ def _paragraph_index(text: str) -> list[int]:
     return starts
 
 
-def group(text: str, spans: Sequence[RoleSpan]) -> list[dict[str, list[tuple[int, int]]]]:
-    """Attributions from role spans: every CONTENT span joins the nearest CUE of its
-    paragraph (by token distance; none there: the nearest within 40 tokens), every CUE
-    takes the nearest SOURCE of its sentence, else of its paragraph. A CUE without content
-    still makes an attribution only when it has content; contents with no cue make an
-    attribution of their own."""
-    cues = [s for s in spans if s.role == "CUE"]
-    sources = [s for s in spans if s.role == "SOURCE"]
-    contents = [s for s in spans if s.role == "CONTENT"]
-
-    def distance(a: RoleSpan, b: RoleSpan) -> int:
-        if a.last < b.first:
-            return b.first - a.last
-        if b.last < a.first:
-            return a.first - b.last
-        return 0
-
-    content_of: dict[int, list[RoleSpan]] = {id(c): [] for c in cues}
-    orphans: list[RoleSpan] = []
-    for content in contents:
-        candidates = [c for c in cues if c.paragraph == content.paragraph]
-        if not candidates:
-            candidates = [c for c in cues if distance(c, content) <= 40]
-        if not candidates:
-            orphans.append(content)
-            continue
-        best = min(candidates, key=lambda c: (distance(c, content), c.first))
-        content_of[id(best)].append(content)
-
-    out = []
-    for cue in cues:
-        found = content_of[id(cue)]
-        if not found:
-            continue
-        same_sentence = [s for s in sources if s.sentence == cue.sentence]
-        pool = same_sentence or [s for s in sources if s.paragraph == cue.paragraph]
-        source = min(pool, key=lambda s: (distance(s, cue), s.first)) if pool else None
-        out.append(
-            {
-                "content": sorted((c.start, c.end) for c in found),
-                "cue": [(cue.start, cue.end)],
-                "speaker": [(source.start, source.end)] if source else [],
-            }
-        )
-    for content in orphans:
-        out.append({"content": [(content.start, content.end)], "cue": [], "speaker": []})
-    out.sort(key=lambda a: a["content"][0])
-    return out
-
-
 def spans_of_docs(text: str, docs: Iterable[tuple[Doc, int]]) -> list[RoleSpan]:
     """Role spans from tagged Docs (Doc, character offset) of one article."""
     paragraph_starts = _paragraph_index(text)
@@ -496,7 +447,7 @@ def analyze_learned(
     spans = predict_parsed_spans(text, chunks, nlp)
     if extend:
         spans = extend_contents(text, spans)
-    return to_document(text, group(text, spans))
+    return to_document(text, group_spans(text, spans))
 
 
 def gold_to_document(gold: GoldDocument) -> Document:
@@ -511,7 +462,7 @@ def gold_to_document(gold: GoldDocument) -> Document:
         tags = bio_tags(doc, pieces, start)
         doc.set_ents([Span(doc, first, last + 1, label=role) for _, _, role, first, last in tags_to_spans(doc, tags)])
         docs.append((doc, start))
-    return to_document(gold.text, group(gold.text, spans_of_docs(gold.text, docs)))
+    return to_document(gold.text, group_spans(gold.text, spans_of_docs(gold.text, docs)))
 
 
 
