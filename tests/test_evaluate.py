@@ -703,3 +703,19 @@ def test_polnear_convention_stops_at_a_line_break_and_at_punctuation():
     (converted,) = polnear_convention(text, predicted).attributions
     assert converted.cue == [at("said", text)]
     assert converted.content == [at("the plan failed", text)]
+
+
+def test_polnear_convention_names_the_relative_pronoun_as_the_source():
+    from saywho.evaluate import polnear_convention
+
+    text = "Lukashenko, who had insisted that it was safe, smiled. An expert, who asked not to be named, said so.\n"
+    predicted = document(
+        pred([at("it was safe", text)], [at("insisted", text)], [at("Lukashenko", text)]),
+        pred([at("so", text)], [at("said", text)], [at("An expert", text)], index=1),
+        text=text,
+    )
+    first, second = polnear_convention(text, predicted).attributions
+    assert text[slice(*first.cue[0])] == "had insisted"
+    assert text[slice(*first.speaker[0])] == "who"
+    # The relative clause is not the cue's: the antecedent stays the source.
+    assert second.speaker == [at("An expert", text)]

@@ -248,6 +248,16 @@ def _named_apposition(head: Token) -> Token:
     return head
 
 
+def _learned_mention(span) -> Mention:
+    """The mention of a learned source span; a lone relative pronoun ("one defense expert,
+    who requested anonymity") stands for its antecedent, as in the rules."""
+    if len(span) == 1:
+        antecedent = relative_antecedent(span[0], span[0].head)
+        if antecedent is not None:
+            return mention_for(antecedent, cue=span[0].head)
+    return Mention(head=span.root, start=span.start, end=span.end)
+
+
 def _speaker_of(verb: Token) -> tuple[Mention | None, str]:
     subject = subject_of(verb)
     if subject is not None:
@@ -430,16 +440,21 @@ class _Assembler:
         speaker = self._span_at(*attribution.speaker[0])
         if content is None or speaker is None:
             return None
-        if cautious and not _speaker_like(speaker[2]):
-            return None
         _, base, span = speaker
+        # "one defense expert," -> "one defense expert": the model's edges may take punctuation.
+        while len(span) > 1 and (span[-1].is_punct or span[-1].is_space):
+            span = span[:-1]
+        while len(span) > 1 and (span[0].is_punct or span[0].is_space):
+            span = span[1:]
+        if cautious and not _speaker_like(span):
+            return None
         draft = _Draft(
             kind=Kind.INDIRECT,
             content=list(attribution.content),
             cue=[],
             rule="learned",
             confidence=0.6,
-            speaker=Mention(head=span.root, start=span.start, end=span.end),
+            speaker=_learned_mention(span),
             speaker_base=base,
             base=content[1],
         )
