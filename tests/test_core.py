@@ -386,3 +386,21 @@ def test_a_learned_attribution_takes_a_quotation_the_rules_left_alone():
     (attribution,) = analyze(text, learned=tagger).attributions
     assert attribution.rule == "learned" and attribution.kind == Kind.DIRECT
     assert attribution.speaker_text == "The mayor" and attribution.content_text == "We will win."
+
+
+def test_a_learned_attribution_without_a_source_needs_a_finite_cue():
+    from saywho.audit import audit
+
+    text = "It is expected that prices will rise. The system, expected to enter service in May, is new."
+    tagger = FixedTagger(
+        ("is expected", "CUE"), ("that prices will rise", "CONTENT"),
+        ("expected", "CUE"), ("to enter service in May", "CONTENT"),
+    )
+    (attribution,) = analyze(text, learned=tagger).attributions
+    assert attribution.speaker == [] and attribution.source_type == SourceType.UNKNOWN
+    assert (attribution.cue_text, attribution.content_text) == ("expected", "prices will rise")
+    # The audit counts it as a claim of no known source.
+    (source,) = audit(text, learned=tagger).sources
+    assert (source.label, source.source_type, source.attribution_ids) == (
+        "unknown source", SourceType.UNKNOWN, [attribution.id]
+    )
