@@ -134,8 +134,8 @@ def _card_markdown(card: dict) -> str:
 Token-level SOURCE / CUE / CONTENT spans: a spaCy `ner` over its own tok2vec, which reads the
 words and en_core_web_sm's tags, dependency labels, lemmas and the clause structure around
 reporting words. Spans are grouped into attributions by nearest cue; `saywho analyze --model
-default` adds the ones the rules miss (with a cue and a source that can speak; over a
-quotation only where the rules attributed none). Trained {card['trained']}
+default` adds the ones the rules miss (with a cue and a source that can speak, or no source
+and a finite cue; over a quotation only where the rules attributed none). Trained {card['trained']}
 with `saywho train polnear`.
 
 - Data: {card['data']}.
