@@ -37,3 +37,26 @@ def test_analyze_skips_a_saywho_pipe_already_added():
     nlp.add_pipe("saywho")
     document = saywho.analyze("Critics say the law is unfair.", nlp=nlp)
     assert [a.content_text for a in document.attributions] == ["the law is unfair"]
+
+
+def test_model_config_runs_the_learned_model_like_the_library():
+    from saywho.learn import load_model
+
+    nlp = spacy.load(installed_model())
+    nlp.add_pipe("saywho", config={"model": "default"})
+    text = "A reporter for USA Today reported her presence on Twitter."
+    assert saywho.analyze(text).attributions == []  # the rules find nothing here
+    from_component = nlp(text)._.saywho
+    from_library = saywho.analyze(text, learned=load_model("default"))
+    assert from_component.model_dump(exclude={"source"}) == from_library.model_dump(exclude={"source"})
+    assert [a.rule for a in from_component.attributions] == ["learned"]
+
+
+def test_a_bad_model_config_is_a_model_error():
+    import pytest
+
+    from saywho.errors import ModelError
+
+    nlp = spacy.load(installed_model())
+    with pytest.raises(ModelError, match="neither 'default' nor a folder"):
+        nlp.add_pipe("saywho", config={"model": "no-such-model"})

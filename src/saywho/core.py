@@ -914,6 +914,11 @@ def analyze_many(
     ]
 
 
-def analyze_doc(doc: Doc, *, published: date | None = None, min_confidence: float = 0.0) -> Document:
+def analyze_doc(
+    doc: Doc, *, published: date | None = None, min_confidence: float = 0.0, learned: Learned | None = None
+) -> Document:
     """Analyse an already parsed Doc (used by the spaCy component)."""
-    return _document(doc.text, [(doc, 0)], published=published, title=None, source=None, min_confidence=min_confidence)
+    return _document(
+        doc.text, [(doc, 0)], published=published, title=None, source=None,
+        min_confidence=min_confidence, learned=learned,
+    )

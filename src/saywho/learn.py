@@ -169,21 +169,52 @@ def structure_features(doc: Doc) -> list[str]:
     for sentence in sentences:
         has = any(reporting[sentence.start : sentence.end])
         sentence_has[sentence.start : sentence.end] = [has] * len(sentence)
+    import os
+    host_mode = os.environ.get("X_HOST") == "1"
+    # "The economy, he said, is strong" / "According to X, prices rose": a reporting word
+    # hanging below a clause it does not govern; that clause's other tokens are its "host".
+    host: list[str | None] = [None] * len(doc)
+    if host_mode:
+        for token in doc:
+            if reporting[token.i] and token.dep_ in ("parataxis", "advcl", "prep") and not reporting[token.head.i]:
+                inner = set(range(token.left_edge.i, token.right_edge.i + 1))
+                for i in range(token.head.left_edge.i, token.head.right_edge.i + 1):
+                    if i not in inner:
+                        host[i] = _reporting_kind(token)
     out = []
     for token in doc:
+        kind = "None"
         if reporting[token.i]:
             relation = "Self"
+            kind = _reporting_kind(token)
         else:
             relation, step = "None", token
             for ancestor in token.ancestors:
                 if reporting[ancestor.i]:
                     relation = _PATH_CLASS.get(step.dep_, "Other")
+                    kind = _reporting_kind(ancestor)
                     break
                 step = ancestor
+            if relation == "None" and host[token.i]:
+                relation, kind = "Host", host[token.i]
         quote = "In" if inside[token.idx] else "Out"
         sent = "Yes" if sentence_has[token.i] else "No"
-        out.append(f"Quote={quote}|Rel={relation}|Sent={sent}")
+        if host_mode:
+            out.append(f"Kind={kind}|Quote={quote}|Rel={relation}|Sent={sent}")
+        else:
+            out.append(f"Quote={quote}|Rel={relation}|Sent={sent}")
     return out
+
+
+def _reporting_kind(token) -> str:
+    from saywho.cues import SPEECH_VERBS, THOUGHT_VERBS
+
+    lemma = token.lemma_.lower()
+    if token.lower_ == "according":
+        return "According"
+    if token.pos_ == "NOUN":
+        return "Noun"
+    return "Speech" if lemma in SPEECH_VERBS else "Thought" if lemma in THOUGHT_VERBS else "Other"
 
 
 def features_doc(doc: Doc, vocab=None, structure: Sequence[str] | None = None) -> Doc:
