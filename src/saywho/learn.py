@@ -25,9 +25,11 @@ from spacy.training import Example
 from spacy.util import registry
 
 from saywho.accurate import group_spans
+from saywho.cues import is_cue_verb
 from saywho.errors import ModelError
 from saywho.evaluate import GoldDocument
 from saywho.model import Attribution, Document, Kind, SourceType, document_id
+from saywho.quotes import find_quotes
 
 #: A learned model: a spaCy pipeline trained by :func:`train`, or an accurate-mode
 #: ``saywho.accurate.OnnxTagger`` (typed loosely: that module's imports are optional).
@@ -139,8 +141,6 @@ _PATH_CLASS = {
 
 
 def _is_reporting(token) -> bool:
-    from saywho.cues import is_cue_verb
-
     if token.lower_ == "according":
         return True
     return is_cue_verb(token) or (token.pos_ == "NOUN" and token.lemma_.lower() in _REPORTING_NOUNS)
@@ -157,8 +157,6 @@ def structure_features(doc: Doc) -> list[str]:
     "Quote=In|Rel=Comp|Sent=Yes" of: inside a quotation; the path class from the nearest
     reporting word above (Self, Subj, Comp, Obj, Prep, Mod, Adv, Punct, Conj, Other, None);
     whether the sentence holds a reporting word."""
-    from saywho.quotes import find_quotes
-
     inside = np.zeros(len(doc.text) + 1, dtype=bool)
     for quote in find_quotes(doc.text):
         if quote.kind == "quotation":
@@ -169,52 +167,21 @@ def structure_features(doc: Doc) -> list[str]:
     for sentence in sentences:
         has = any(reporting[sentence.start : sentence.end])
         sentence_has[sentence.start : sentence.end] = [has] * len(sentence)
-    import os
-    host_mode = os.environ.get("X_HOST") == "1"
-    # "The economy, he said, is strong" / "According to X, prices rose": a reporting word
-    # hanging below a clause it does not govern; that clause's other tokens are its "host".
-    host: list[str | None] = [None] * len(doc)
-    if host_mode:
-        for token in doc:
-            if reporting[token.i] and token.dep_ in ("parataxis", "advcl", "prep") and not reporting[token.head.i]:
-                inner = set(range(token.left_edge.i, token.right_edge.i + 1))
-                for i in range(token.head.left_edge.i, token.head.right_edge.i + 1):
-                    if i not in inner:
-                        host[i] = _reporting_kind(token)
     out = []
     for token in doc:
-        kind = "None"
         if reporting[token.i]:
             relation = "Self"
-            kind = _reporting_kind(token)
         else:
             relation, step = "None", token
             for ancestor in token.ancestors:
                 if reporting[ancestor.i]:
                     relation = _PATH_CLASS.get(step.dep_, "Other")
-                    kind = _reporting_kind(ancestor)
                     break
                 step = ancestor
-            if relation == "None" and host[token.i]:
-                relation, kind = "Host", host[token.i]
         quote = "In" if inside[token.idx] else "Out"
         sent = "Yes" if sentence_has[token.i] else "No"
-        if host_mode:
-            out.append(f"Kind={kind}|Quote={quote}|Rel={relation}|Sent={sent}")
-        else:
-            out.append(f"Quote={quote}|Rel={relation}|Sent={sent}")
+        out.append(f"Quote={quote}|Rel={relation}|Sent={sent}")
     return out
-
-
-def _reporting_kind(token) -> str:
-    from saywho.cues import SPEECH_VERBS, THOUGHT_VERBS
-
-    lemma = token.lemma_.lower()
-    if token.lower_ == "according":
-        return "According"
-    if token.pos_ == "NOUN":
-        return "Noun"
-    return "Speech" if lemma in SPEECH_VERBS else "Thought" if lemma in THOUGHT_VERBS else "Other"
 
 
 def features_doc(doc: Doc, vocab=None, structure: Sequence[str] | None = None) -> Doc:
