@@ -399,8 +399,12 @@ def test_a_learned_attribution_without_a_source_needs_a_finite_cue():
     (attribution,) = analyze(text, learned=tagger).attributions
     assert attribution.speaker == [] and attribution.source_type == SourceType.UNKNOWN
     assert (attribution.cue_text, attribution.content_text) == ("expected", "prices will rise")
-    # The audit counts it as a claim of no known source.
-    (source,) = audit(text, learned=tagger).sources
+    # The audit counts it as a claim of no known source, and its report shows it.
+    from saywho.report import render_html
+
+    report = audit(text, learned=tagger)
+    (source,) = report.sources
     assert (source.label, source.source_type, source.attribution_ids) == (
         "unknown source", SourceType.UNKNOWN, [attribution.id]
     )
+    assert "unknown source" in render_html(report)
