@@ -221,21 +221,28 @@ def test_span_f1():
 # --------------------------------------------------------------------------- optional runtimes
 
 
+def _write_tokenizer(folder, vocab) -> None:
+    """A lower-casing BERT-style wordpiece tokenizer.json over ``vocab`` in ``folder``."""
+    tokenizers = pytest.importorskip("tokenizers")
+    tokenizer = tokenizers.Tokenizer(
+        tokenizers.models.WordPiece({w: i for i, w in enumerate(vocab)}, unk_token="[UNK]")
+    )
+    tokenizer.normalizer = tokenizers.normalizers.BertNormalizer(lowercase=True)
+    tokenizer.pre_tokenizer = tokenizers.pre_tokenizers.BertPreTokenizer()
+    tokenizer.save(str(folder / "tokenizer.json"))
+
+
 def test_onnx_tagger_on_a_tiny_exported_model(tmp_path):
     """Export an untrained, tiny model and run it through OnnxTagger (torch, onnx,
     onnxruntime and tokenizers needed; skipped without them)."""
     torch = pytest.importorskip("torch")
     pytest.importorskip("onnxruntime")
     pytest.importorskip("onnx")
-    tokenizers = pytest.importorskip("tokenizers")
+    pytest.importorskip("tokenizers")
     from saywho.accurate import OnnxTagger, build_model, export_onnx
 
     vocab = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "smith", "said", "tax", "##es", ".", "rose"]
-    model = tokenizers.models.WordPiece({w: i for i, w in enumerate(vocab)}, unk_token="[UNK]")
-    tok = tokenizers.Tokenizer(model)
-    tok.normalizer = tokenizers.normalizers.BertNormalizer(lowercase=True)
-    tok.pre_tokenizer = tokenizers.pre_tokenizers.BertPreTokenizer()
-    tok.save(str(tmp_path / "tokenizer.json"))
+    _write_tokenizer(tmp_path, vocab)
     config = {"hidden_size": 8, "num_attention_heads": 2, "num_hidden_layers": 1, "intermediate_size": 16,
               "vocab_size": len(vocab), "max_position_embeddings": 32, "type_vocab_size": 2}
     torch.manual_seed(0)
@@ -302,17 +309,12 @@ TINY_TEXT = "Officials said the plan will fail."
 
 def _write_tiny_accurate_model(folder):
     onnx = pytest.importorskip("onnx")
-    tokenizers = pytest.importorskip("tokenizers")
     from onnx import TensorProto, helper, numpy_helper
 
     from saywho.accurate import LABEL_ID, LABELS
 
     folder.mkdir(parents=True, exist_ok=True)
-    model = tokenizers.models.WordPiece({w: i for i, w in enumerate(_TINY_VOCAB)}, unk_token="[UNK]")
-    tokenizer = tokenizers.Tokenizer(model)
-    tokenizer.normalizer = tokenizers.normalizers.BertNormalizer(lowercase=True)
-    tokenizer.pre_tokenizer = tokenizers.pre_tokenizers.BertPreTokenizer()
-    tokenizer.save(str(folder / "tokenizer.json"))
+    _write_tokenizer(folder, _TINY_VOCAB)
 
     table = np.full((len(_TINY_VOCAB), len(LABELS)), -5.0, dtype=np.float32)
     for i, word in enumerate(_TINY_VOCAB):

@@ -71,14 +71,7 @@ def train_and_describe(
     from saywho.learn import analyze_learned, load_model, train
     from saywho.nlp import load_pipeline
 
-    from spacy.util import load_config
-
-    from saywho.learn import CONFIG
-
-    every = load_config(CONFIG)["training"]["eval_frequency"]
     overrides = {
-        # A short run is still scored (and its best model chosen) at least once after step 0.
-        "training.eval_frequency": min(every, max_steps),
         "training.max_steps": max_steps,
         "training.patience": patience,
         "system.seed": seed,

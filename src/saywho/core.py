@@ -447,36 +447,33 @@ class _Assembler:
         content = self._span_at(*attribution.content[0])
         if content is None:
             return None
+        mention, base = None, 0
         if not attribution.speaker:
             # No source ("It is expected that ..."): only with a finite cue, not a participle
             # that modifies something else ("the system, expected to enter service").
             cue = self._span_at(*attribution.cue[0]) if attribution.cue else None
             if cue is None or not _finite(cue[2].root):
                 return None
-            draft = _Draft(
-                kind=Kind.INDIRECT, content=list(attribution.content), cue=[], rule="learned",
-                confidence=0.5, base=content[1],
-            )
-            self._take_boundaries(draft, attribution)
-            return draft
-        speaker = self._span_at(*attribution.speaker[0])
-        if speaker is None:
-            return None
-        _, base, span = speaker
-        # "one defense expert," -> "one defense expert": the model's edges may take punctuation.
-        while len(span) > 1 and (span[-1].is_punct or span[-1].is_space):
-            span = span[:-1]
-        while len(span) > 1 and (span[0].is_punct or span[0].is_space):
-            span = span[1:]
-        if cautious and not _speaker_like(span):
-            return None
+        else:
+            speaker = self._span_at(*attribution.speaker[0])
+            if speaker is None:
+                return None
+            _, base, span = speaker
+            # "one defense expert," -> "one defense expert": the model's edges may take punctuation.
+            while len(span) > 1 and (span[-1].is_punct or span[-1].is_space):
+                span = span[:-1]
+            while len(span) > 1 and (span[0].is_punct or span[0].is_space):
+                span = span[1:]
+            if cautious and not _speaker_like(span):
+                return None
+            mention = _learned_mention(span)
         draft = _Draft(
             kind=Kind.INDIRECT,
             content=list(attribution.content),
             cue=[],
             rule="learned",
-            confidence=0.6,
-            speaker=_learned_mention(span),
+            confidence=0.6 if mention else 0.5,
+            speaker=mention,
             speaker_base=base,
             base=content[1],
         )

@@ -487,6 +487,7 @@ def train(
     default), whose annotation the model reads; ``report`` hears of each stage. Seeded by
     the config's ``system.seed``."""
     from spacy.cli.train import train as spacy_train
+    from spacy.util import load_config
 
     from saywho.evaluate import load_polnear
     from saywho.nlp import load_pipeline
@@ -507,6 +508,10 @@ def train(
         report(f"  {windows_written} windows written to {work / f'{name}.spacy'}")
     settings = {"paths.train": str(work / "train.spacy"), "paths.dev": str(work / "dev.spacy")}
     settings.update(overrides or {})
+    if "training.max_steps" in settings and "training.eval_frequency" not in settings:
+        # A short run is still scored (and its best model chosen) at least once after step 0.
+        every = load_config(config)["training"]["eval_frequency"]
+        settings["training.eval_frequency"] = min(every, settings["training.max_steps"])
     spacy_train(config, output, overrides=settings)
     return output / "model-best"
 
