@@ -719,3 +719,38 @@ def test_polnear_convention_names_the_relative_pronoun_as_the_source():
     assert text[slice(*first.speaker[0])] == "who"
     # The relative clause is not the cue's: the antecedent stays the source.
     assert second.speaker == [at("An expert", text)]
+
+
+def test_polnear_convention_runs_the_cue_up_to_its_content_over_times_and_prepositions():
+    from saywho.evaluate import polnear_convention
+
+    text = "She said Monday that taxes rose. He spoke about the need for reform. They told the press that it was over.\n"
+    predicted = document(
+        pred([at("taxes rose", text)], [at("said", text)], [at("She", text)]),
+        pred([at("the need for reform", text)], [at("spoke", text)], [at("He", text)], index=1),
+        pred([at("it was over", text)], [at("told", text)], [at("They", text)], index=2),
+        text=text,
+    )
+    first, second, third = polnear_convention(text, predicted).attributions
+    assert text[slice(*first.cue[0])] == "said Monday"
+    assert text[slice(*first.content[0])] == "that taxes rose"
+    assert text[slice(*second.cue[0])] == "spoke about"
+    # An addressee is neither cue nor content in PolNeAR: the cue stays the verb.
+    assert text[slice(*third.cue[0])] == "told"
+
+
+def test_polnear_convention_takes_in_manner_adverbs_and_catenatives_but_not_the_source():
+    from saywho.evaluate import polnear_convention
+
+    text = "Trump seemed to think that it worked. The senator sharply criticized the plan. The family said it was fine.\n"
+    predicted = document(
+        pred([at("it worked", text)], [at("think", text)], [at("Trump", text)]),
+        pred([at("the plan", text)], [at("criticized", text)], [at("The senator", text)], index=1),
+        pred([at("it was fine", text)], [at("said", text)], [at("The family", text)], index=2),
+        text=text,
+    )
+    first, second, third = polnear_convention(text, predicted).attributions
+    assert text[slice(*first.cue[0])] == "seemed to think"
+    assert text[slice(*second.cue[0])] == "sharply criticized"
+    # "family" ends in -ly but belongs to the source.
+    assert text[slice(*third.cue[0])] == "said"
