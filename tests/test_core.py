@@ -408,3 +408,22 @@ def test_a_learned_attribution_without_a_source_needs_a_finite_cue():
         "unknown source", SourceType.UNKNOWN, [attribution.id]
     )
     assert "unknown source" in render_html(report)
+
+
+def test_a_learned_model_s_boundary_model_moves_reported_contents_only(tmp_path):
+    from saywho.bounds import BoundsModel
+    from saywho.learn import BOUNDS_FILE
+
+    text = 'Officials said the plan failed badly in May. "We lost," the mayor said.\n'
+    plain = analyze(text, learned=FixedTagger())
+    assert [a.content_text for a in plain.attributions] == ["the plan failed badly in May", "We lost,"]
+    # A boundary model beside the tagger that pulls every end two words back.
+    BoundsModel({"end:d=-2": 9.0}).to_disk(tmp_path / BOUNDS_FILE)
+    tagger = FixedTagger()
+    tagger.path = tmp_path
+    reported, quoted = analyze(text, learned=tagger).attributions
+    assert reported.content_text == "the plan failed badly"
+    assert text[slice(*reported.content[0])] == reported.content_text
+    assert (quoted.content, quoted.cue) == (plain.attributions[1].content, plain.attributions[1].cue)
+    # The rules alone have no boundary model.
+    assert analyze(text).attributions[0].content_text == "the plan failed badly in May"

@@ -35,6 +35,12 @@ def train_polnear(
     ),
     seed: int = typer.Option(0, help="Random seed (training is reproducible for one seed)."),
     train_limit: Optional[int] = typer.Option(None, min=1, help="Train on the first N articles only."),
+    boundaries: bool = typer.Option(
+        True, help="Also fit the content-boundary model (two more taggers, each on half the articles, train alongside)."
+    ),
+    half_steps: Optional[int] = typer.Option(
+        None, min=1, help="Most training steps of each half-trained tagger (default: 8000, saywho.learn.HALF_STEPS)."
+    ),
 ) -> None:
     """Train on PolNeAR train, select on dev, write the model and its model card (README.md)."""
     for split in ("train", "dev"):
@@ -44,7 +50,7 @@ def train_polnear(
         raise UsageError(f"--output: {output} exists and is not empty")
     card = train_and_describe(
         directory, output, max_steps=max_steps, patience=patience, dev_limit=dev_limit,
-        seed=seed, train_limit=train_limit,
+        seed=seed, train_limit=train_limit, boundaries=boundaries, half_steps=half_steps,
     )
     sys.stdout.write(f"model: {card['model']}\n")
     for role in ("source", "cue", "content"):
@@ -63,12 +69,14 @@ def train_and_describe(
     dev_limit: int | None,
     seed: int,
     train_limit: int | None,
+    boundaries: bool = True,
+    half_steps: int | None = None,
 ) -> dict:
     """Train, score the best model on the whole dev split (alone, and combined with the
     rules as ``--model`` does), and write its model card."""
     from saywho.core import analyze_many
     from saywho.evaluate import load_polnear, score
-    from saywho.learn import analyze_learned, load_model, train
+    from saywho.learn import HALF_STEPS, analyze_learned, load_model, train
     from saywho.nlp import load_pipeline
 
     overrides = {
@@ -77,9 +85,11 @@ def train_and_describe(
         "system.seed": seed,
         "training.seed": seed,
     }
+    half_steps = half_steps or HALF_STEPS
     started = time.perf_counter()
     best = train(
         directory, output, dev_limit=dev_limit, overrides=overrides, train_limit=train_limit,
+        boundaries=boundaries, half_steps=half_steps,
         report=lambda line: print(line, file=sys.stderr, flush=True),
     )
     seconds = time.perf_counter() - started
@@ -98,7 +108,8 @@ def train_and_describe(
         "data": f"PolNeAR train ({'first ' + str(train_limit) if train_limit else 'all'} articles), "
         f"selected on {'the first ' + str(dev_limit) if dev_limit else 'all'} dev articles",
         "settings": {"max_steps": max_steps, "patience": patience, "seed": seed,
-                     "config": "saywho/train_config.cfg"},
+                     "config": "saywho/train_config.cfg",
+                     "content_boundaries": {"half_steps": half_steps} if boundaries else None},
         "training_seconds": round(seconds, 1),
         "dev": {
             name: {
@@ -128,7 +139,10 @@ Token-level SOURCE / CUE / CONTENT spans: a spaCy `ner` over its own tok2vec, wh
 words and en_core_web_sm's tags, dependency labels, lemmas and the clause structure around
 reporting words. Spans are grouped into attributions by nearest cue; `saywho analyze --model
 default` adds the ones the rules miss (with a cue and a source that can speak, or no source
-and a finite cue; over a quotation only where the rules attributed none). Trained {card['trained']}
+and a finite cue; over a quotation only where the rules attributed none). Where the folder
+holds `bounds.json`, the content-boundary model then moves the start and end of each reported
+content (a linear re-ranker over the token edges near them, fitted to how the rules and two
+taggers, each trained on half the articles, read the other half). Trained {card['trained']}
 with `saywho train polnear`.
 
 - Data: {card['data']}.

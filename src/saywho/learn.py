@@ -12,8 +12,12 @@ the optional accurate mode's models (:mod:`saywho.accurate`).
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import multiprocessing
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,6 +29,7 @@ from spacy.training import Example
 from spacy.util import registry
 
 from saywho.accurate import group_spans
+from saywho.bounds import BoundsModel
 from saywho.cues import is_cue_verb
 from saywho.errors import ModelError
 from saywho.evaluate import GoldDocument
@@ -469,6 +474,11 @@ def gold_to_document(gold: GoldDocument) -> Document:
 CONFIG = Path(__file__).with_name("train_config.cfg")
 
 
+#: Most training steps of each half-trained tagger that :func:`train` uses to fit the
+#: content-boundary model.
+HALF_STEPS = 8000
+
+
 def train(
     polnear_dir: str | Path,
     output: str | Path,
@@ -479,14 +489,20 @@ def train(
     config: str | Path = CONFIG,
     train_limit: int | None = None,
     parser: Language | None = None,
+    boundaries: bool = True,
+    half_steps: int = HALF_STEPS,
     report: Callable[[str], None] = lambda line: None,
 ) -> Path:
     """Train the model on (the first ``train_limit`` articles of) ``polnear_dir``/train,
     selecting on (the first ``dev_limit`` articles of) ``polnear_dir``/dev; returns the best
     model's directory. The articles are parsed first by ``parser`` (en_core_web_sm by
     default), whose annotation the model reads; ``report`` hears of each stage. Seeded by
-    the config's ``system.seed``."""
-    from spacy.cli.train import train as spacy_train
+    the config's ``system.seed``.
+
+    With ``boundaries``, the content-boundary model (:mod:`saywho.bounds`) is fitted too and
+    written beside the tagger: two more taggers, each trained on one half of the articles
+    (at most ``half_steps`` steps, in a second process while the main tagger trains), read
+    the other half, so that the boundary model learns from readings of unseen articles."""
     from spacy.util import load_config
 
     from saywho.evaluate import load_polnear
@@ -497,23 +513,65 @@ def train(
     work.mkdir(parents=True, exist_ok=True)
     parser = parser or load_pipeline()
     train_golds = load_polnear(polnear_dir / "train")
+    train_golds = train_golds[:train_limit] if train_limit else train_golds
     dev_golds = load_polnear(polnear_dir / "dev")
-    for name, golds in (
-        ("train", train_golds[:train_limit] if train_limit else train_golds),
-        ("dev", dev_golds[:dev_limit] if dev_limit else dev_golds),
-    ):
+    parsed_train: list[Doc] = []
+    for name, golds in (("train", train_golds), ("dev", dev_golds[:dev_limit] if dev_limit else dev_golds)):
         report(f"parsing PolNeAR {name} ({len(golds)} articles) with en_core_web_sm ...")
-        parsed = parser.pipe((g.text for g in golds), batch_size=16)
+        parsed = list(parser.pipe((g.text for g in golds), batch_size=16))
         windows_written = write_parsed_docbin(golds, parsed, work / f"{name}.spacy")
         report(f"  {windows_written} windows written to {work / f'{name}.spacy'}")
+        if name == "train":
+            parsed_train = parsed
     settings = {"paths.train": str(work / "train.spacy"), "paths.dev": str(work / "dev.spacy")}
     settings.update(overrides or {})
     if "training.max_steps" in settings and "training.eval_frequency" not in settings:
         # A short run is still scored (and its best model chosen) at least once after step 0.
         every = load_config(config)["training"]["eval_frequency"]
         settings["training.eval_frequency"] = min(every, settings["training.max_steps"])
-    spacy_train(config, output, overrides=settings)
+    if not boundaries:
+        _train_tagger(str(config), str(output), settings)
+        return output / "model-best"
+
+    halves = []
+    for k in (0, 1):
+        written = write_parsed_docbin(train_golds[k::2], parsed_train[k::2], work / f"half{k}.spacy")
+        half_settings = settings | {"paths.train": str(work / f"half{k}.spacy")}
+        half_settings["training.max_steps"] = min(half_steps, settings.get("training.max_steps", half_steps))
+        half_settings["training.eval_frequency"] = min(
+            settings.get("training.eval_frequency", half_steps), half_settings["training.max_steps"]
+        )
+        halves.append((str(config), str(work / f"half{k}"), half_settings, str(work / f"half{k}.log")))
+        report(f"  half {k}: {written} windows; its tagger trains in a second process (log: {work / f'half{k}.log'})")
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+        pending = pool.submit(_train_taggers, halves)
+        _train_tagger(str(config), str(output), settings)
+        report("waiting for the half-trained taggers ...")
+        half_models = pending.result()
+    # Article i lies in half i % 2 and is read by the tagger of the other half.
+    readers = [load_model(half_models[1]), load_model(half_models[0])]
+    model = fit_boundaries(train_golds, parsed_train, readers, report=report)
+    model.to_disk(output / "model-best" / BOUNDS_FILE)
+    report(f"  content-boundary model written to {output / 'model-best' / BOUNDS_FILE}")
     return output / "model-best"
+
+
+def _train_tagger(config: str, output: str, settings: dict, log: str | None = None) -> str:
+    """Run spaCy's training loop (in this process); its table goes to ``log`` when given."""
+    from spacy.cli.train import train as spacy_train
+
+    if log is None:
+        spacy_train(config, output, overrides=settings)
+    else:
+        with open(log, "w", encoding="utf-8") as stream, contextlib.redirect_stdout(stream):
+            spacy_train(config, output, overrides=settings)
+    return str(Path(output) / "model-best")
+
+
+def _train_taggers(jobs: Sequence[tuple[str, str, dict, str]]) -> list[str]:
+    """Train several taggers one after the other (run in a second process)."""
+    return [_train_tagger(*job) for job in jobs]
 
 
 #: The model that ships with saywho (``--model default``), trained by ``saywho train polnear``.
@@ -556,7 +614,47 @@ def load_model(name: str | Path = "default") -> Learned:
             f"{path} holds a spaCy pipeline but not a saywho attribution model "
             "(one trained by 'saywho train polnear')"
         )
+    boundary_model(nlp)  # a broken bounds.json is refused now, not halfway through a run
     return nlp
+
+
+def fit_boundaries(
+    golds: Sequence[GoldDocument],
+    parsed: Sequence[Doc],
+    readers: Sequence[Learned],
+    report: Callable[[str], None] = lambda line: None,
+) -> BoundsModel:
+    """The content-boundary model (:mod:`saywho.bounds`) fitted to how the rules and a
+    tagger read ``golds`` (``parsed``: their en_core_web_sm Docs). Article ``i`` is read by
+    ``readers[i % len(readers)]``, a tagger trained without it: a tagger's reading of its
+    own training articles is far better than of new ones, and so would be its hints."""
+    from saywho import bounds
+    from saywho.core import boundary_items
+
+    examples = []
+    for i, (gold, doc) in enumerate(zip(golds, parsed, strict=True)):
+        items = boundary_items(gold.text, [(doc, 0)], readers[i % len(readers)])
+        examples.extend(bounds.training_examples(gold, items, doc))
+    report(f"fitting the content-boundary model to {len(examples)} start and end decisions ...")
+    return bounds.train(examples)
+
+
+#: The content-boundary model's file in a model folder (see :mod:`saywho.bounds`).
+BOUNDS_FILE = "bounds.json"
+
+
+def boundary_model(learned: Learned) -> BoundsModel | None:
+    """The content-boundary model that came with ``learned`` (``bounds.json`` in its
+    folder), or None for a model without one."""
+    folder = getattr(learned, "path", None)
+    if folder is None or not (Path(folder) / BOUNDS_FILE).is_file():
+        return None
+    return _read_bounds(str(Path(folder) / BOUNDS_FILE))
+
+
+@functools.lru_cache(maxsize=8)
+def _read_bounds(path: str) -> BoundsModel:
+    return BoundsModel.from_disk(path)
 
 
 def model_first(learned: Learned) -> bool:
