@@ -43,6 +43,11 @@ SPEAKING_NOUNS = PERSON_NOUNS | VAGUE_WORDS | DOCUMENT_NOUNS | frozenset(
     sheriff captain general founder owner author editor host anchor reporter correspondent
     columnist writer historian manager partner leader speaker whip senator congressman
     congresswoman delegate trustee superintendent principal coach rabbi pastor bishop
+    union court panel committee council agency government administration department ministry
+    campaign party company firm group organization organisation coalition board commission
+    jury police military army navy senate congress house parliament newspaper network
+    magazine website team club league association federation foundation institute
+    university school bank fund office bureau service authority regime embassy
     """.split()
 )
 
