@@ -136,3 +136,28 @@ def test_the_default_model_ships_and_keeps_the_bundled_example_exact(cli):
     assert report["attribution"]["tp"] == report["attribution"]["gold"] == report["attribution"]["pred"] == 11
     for role in ("content", "cue", "source"):
         assert report["roles"][role]["exact"]["f1"] == 100.0
+
+
+def test_train_on_one_article_skips_the_boundary_model_and_says_so(cli, tmp_path):
+    make_polnear(tmp_path / "polnear")
+    out = tmp_path / "model"
+    result = cli(
+        "train", "polnear", tmp_path / "polnear", "--output", out, "--max-steps", "10", "--dev-limit", "1",
+        "--train-limit", "1",
+    )
+    assert result.code == 0, result.err
+    assert "too few training articles for the content-boundary model" in result.err
+    assert (out / "model-best" / "config.cfg").is_file() and not (out / "model-best" / "bounds.json").exists()
+
+
+def test_no_boundaries_trains_the_tagger_alone(cli, tmp_path):
+    make_polnear(tmp_path / "polnear")
+    out = tmp_path / "model"
+    result = cli(
+        "train", "polnear", tmp_path / "polnear", "--output", out, "--max-steps", "10", "--dev-limit", "1",
+        "--no-boundaries",
+    )
+    assert result.code == 0, result.err
+    assert "half 0" not in result.err and not (out / "model-best" / "bounds.json").exists()
+    card = json.loads((out / "model-best" / "model-card.json").read_text(encoding="utf-8"))
+    assert card["settings"]["content_boundaries"] is None

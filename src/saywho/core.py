@@ -519,10 +519,10 @@ class _Assembler:
                 draft.cue = [(base + tokens[0].idx, base + span[-1].idx + len(span[-1].text))]
                 draft.cue_token = span.root
                 if draft.speaker is not None:
+                    # The rules' reading of the same cue: a hint for the boundary model.
                     mention = draft.speaker
                     exclude = set(range(mention.start, mention.end)) | {t.i for t in span}
-                    tokens, _ = _content_tokens(span.root, exclude)
-                    reading = _char_spans(span.doc, tokens, base)
+                    reading = _char_spans(span.doc, _content_tokens(span.root, exclude)[0], base)
                     if reading:
                         draft.hints = [reading]
         content = list(attribution.content)

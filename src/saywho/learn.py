@@ -529,6 +529,9 @@ def train(
         # A short run is still scored (and its best model chosen) at least once after step 0.
         every = load_config(config)["training"]["eval_frequency"]
         settings["training.eval_frequency"] = min(every, settings["training.max_steps"])
+    if boundaries and len(train_golds) < 2:
+        report("too few training articles for the content-boundary model (two halves are needed): not fitted")
+        boundaries = False
     if not boundaries:
         _train_tagger(str(config), str(output), settings)
         return output / "model-best"
@@ -538,9 +541,8 @@ def train(
         written = write_parsed_docbin(train_golds[k::2], parsed_train[k::2], work / f"half{k}.spacy")
         half_settings = settings | {"paths.train": str(work / f"half{k}.spacy")}
         half_settings["training.max_steps"] = min(half_steps, settings.get("training.max_steps", half_steps))
-        half_settings["training.eval_frequency"] = min(
-            settings.get("training.eval_frequency", half_steps), half_settings["training.max_steps"]
-        )
+        every = settings.get("training.eval_frequency") or load_config(config)["training"]["eval_frequency"]
+        half_settings["training.eval_frequency"] = min(every, half_settings["training.max_steps"])
         halves.append((str(config), str(work / f"half{k}"), half_settings, str(work / f"half{k}.log")))
         report(f"  half {k}: {written} windows; its tagger trains in a second process (log: {work / f'half{k}.log'})")
     context = multiprocessing.get_context("spawn")
