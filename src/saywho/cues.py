@@ -59,7 +59,7 @@ DOCUMENT_NOUNS = frozenset(
 OBJECT_VERBS = frozenset(
     """
     announce deny confirm acknowledge admit reveal predict propose recommend demand
-    criticize criticise praise support oppose reject endorse blame cite condemn defend
+    criticize criticise praise support oppose reject endorse back blame cite condemn defend
     question accuse attack dispute welcome applaud decry denounce slam blast dismiss
     call label brand describe dub
     """.split()
