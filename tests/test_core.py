@@ -427,3 +427,23 @@ def test_a_learned_model_s_boundary_model_moves_reported_contents_only(tmp_path)
     assert (quoted.content, quoted.cue) == (plain.attributions[1].content, plain.attributions[1].cue)
     # The rules alone have no boundary model.
     assert analyze(text).attributions[0].content_text == "the plan failed badly in May"
+
+
+def test_a_line_that_opens_with_a_name_and_a_colon_is_the_name_s():
+    text = (
+        "JAKE TAPPER: Donald Trump released a video on Friday about the race.\n\n"
+        "Q: Your mother was deported twice and returned both times.\n\n"
+        "Trump: 'We are going to win so much.'\n\n"
+        "Clinton: 547.\n\n"
+        "Note: The interview was edited for length.\n"
+    )
+    found = {a.speaker_text: a for a in analyze(text).attributions if a.rule == "speaker-label"}
+    assert set(found) == {"JAKE TAPPER", "Q", "Trump"}
+    tapper = found["JAKE TAPPER"]
+    assert (tapper.cue_text, tapper.kind) == (":", Kind.INDIRECT)
+    assert tapper.content_text == "Donald Trump released a video on Friday about the race."
+    # A quoted line is a direct quote, its marks left out.
+    assert (found["Trump"].kind, found["Trump"].content_text) == (Kind.DIRECT, "We are going to win so much.")
+    for a in found.values():
+        for start, end in a.spans():
+            assert 0 <= start < end <= len(text) and text[start:end] == text[start:end].strip()

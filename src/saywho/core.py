@@ -56,6 +56,18 @@ SPEAKING_NOUNS = PERSON_NOUNS | VAGUE_WORDS | DOCUMENT_NOUNS | frozenset(
 CHUNK_CHARS = 100_000
 # The start of each line that has text on it.
 PARAGRAPH = re.compile(r"^[^\S\n]*\S", re.MULTILINE)
+# "Trump: ...", "Q: ...", "JAKE TAPPER: ...": a line opening with a short name and a colon.
+SPEAKER_LABEL = re.compile(
+    r"^[^\S\n]*(?P<name>[A-Z][\w.'’-]*(?:[^\S\n]+[A-Z][\w.'’-]*){0,4})[^\S\n]*(?P<colon>:)[^\S\n]+(?=\S)",
+    re.MULTILINE,
+)
+_WORDS = re.compile(r"[^\W\d_]{2,}")
+# Line labels that are not speakers.
+NOT_SPEAKERS = frozenset(
+    "note update updated related photo photos image video watch read see listen caption editor "
+    "correction advertisement source sources credit via tags share subscribe follow contact "
+    "email tel phone fax web website url date time location where when what why how who".split()
+)
 # "“...” ― Name": the dash that signs a quote, then the name.
 DASH_BYLINE = re.compile(r"[ \t\u00a0]*([―—–])[ \t\u00a0]*(?=[A-Z])")
 # How far (characters) a quote without a cue may be from the attribution it continues.
@@ -540,6 +552,43 @@ class _Assembler:
         draft.content = content
         self._settle_quotes(draft)
 
+    def from_speaker_labels(self) -> None:
+        """A line that opens with a name and a colon ("Trump: 'We are going to win.'", "Q: ...",
+        "JAKE TAPPER: ..."): the name said the rest of the line, as in headlines, transcripts
+        and interviews. Only where no attribution holds any of the line yet."""
+        text = self.article.text
+        for match in SPEAKER_LABEL.finditer(text):
+            name = self._span_at(*match.span("name"))
+            words = match.group("name").split()
+            if name is None or words[0].lower() in NOT_SPEAKERS or any(w[-2:] in ("'s", "’s") for w in words):
+                continue
+            doc, base, span = name
+            if not all(t.pos_ in ("PROPN", "NOUN") or t.ent_type_ or t.is_upper for t in span):
+                continue
+            start = match.end()
+            end = text.find("\n", start)
+            end = len(text) if end < 0 else end
+            while end > start and text[end - 1].isspace():
+                end -= 1
+            # A tally ("Clinton: 547.") or a label ("Iowa: ...") says nothing: three words at least.
+            if len(_WORDS.findall(text, start, end)) < 3:
+                continue
+            if any(_shared(d.content, [(match.start(), end)]) for d in self.drafts):
+                continue
+            quote = self.article.quotation_at(start + 1)
+            kind, content = Kind.INDIRECT, [(start, end)]
+            if quote is not None and quote.start <= start + 1 and quote.end >= end - 2:
+                kind, content = Kind.DIRECT, [(quote.start, quote.end)]
+            colon = match.start("colon")
+            draft = _Draft(
+                kind=kind, content=content, cue=[(colon, colon + 1)], rule="speaker-label", confidence=0.7,
+                speaker=Mention(head=span.root, start=span.start, end=span.end), speaker_base=base, base=base,
+            )
+            if quote is not None and kind == Kind.DIRECT:
+                self._claim(draft, [quote])
+            self.drafts.append(draft)
+        self.drafts.sort(key=lambda d: d.start)
+
     def boundables(self, alone: Document | None) -> list[tuple[_Draft, Boundable]]:
         """The reported drafts with what the boundary model reads of them; ``alone``, the
         tagger's own reading, gives hints to the drafts of the rules."""
@@ -865,6 +914,7 @@ def _assemble(
         assembler.from_learned(alone, model_first=model_first(learned))
     assembler.from_quotes()
     assembler.from_learned_quoted()
+    assembler.from_speaker_labels()
     return assembler, alone
 
 
