@@ -705,16 +705,20 @@ def test_polnear_convention_stops_at_a_line_break_and_at_punctuation():
     assert converted.content == [at("the plan failed", text)]
 
 
-def test_polnear_convention_names_the_relative_pronoun_as_the_source():
+def _converted(text: str, *rows: tuple[str, str, str]):
+    """The attributions in PolNeAR's convention of a document made of (content, cue, source)
+    rows, each given by its words (their first occurrence in ``text``)."""
     from saywho.evaluate import polnear_convention
 
-    text = "Lukashenko, who had insisted that it was safe, smiled. An expert, who asked not to be named, said so.\n"
     predicted = document(
-        pred([at("it was safe", text)], [at("insisted", text)], [at("Lukashenko", text)]),
-        pred([at("so", text)], [at("said", text)], [at("An expert", text)], index=1),
-        text=text,
+        *(pred([at(c, text)], [at(q, text)], [at(s, text)], index=i) for i, (c, q, s) in enumerate(rows)), text=text
     )
-    first, second = polnear_convention(text, predicted).attributions
+    return polnear_convention(text, predicted).attributions
+
+
+def test_polnear_convention_names_the_relative_pronoun_as_the_source():
+    text = "Lukashenko, who had insisted that it was safe, smiled. An expert, who asked not to be named, said so.\n"
+    first, second = _converted(text, ("it was safe", "insisted", "Lukashenko"), ("so", "said", "An expert"))
     assert text[slice(*first.cue[0])] == "had insisted"
     assert text[slice(*first.speaker[0])] == "who"
     # The relative clause is not the cue's: the antecedent stays the source.
@@ -722,16 +726,10 @@ def test_polnear_convention_names_the_relative_pronoun_as_the_source():
 
 
 def test_polnear_convention_runs_the_cue_up_to_its_content_over_times_and_prepositions():
-    from saywho.evaluate import polnear_convention
-
     text = "She said Monday that taxes rose. He spoke about the need for reform. They told the press that it was over.\n"
-    predicted = document(
-        pred([at("taxes rose", text)], [at("said", text)], [at("She", text)]),
-        pred([at("the need for reform", text)], [at("spoke", text)], [at("He", text)], index=1),
-        pred([at("it was over", text)], [at("told", text)], [at("They", text)], index=2),
-        text=text,
+    first, second, third = _converted(
+        text, ("taxes rose", "said", "She"), ("the need for reform", "spoke", "He"), ("it was over", "told", "They")
     )
-    first, second, third = polnear_convention(text, predicted).attributions
     assert text[slice(*first.cue[0])] == "said Monday"
     assert text[slice(*first.content[0])] == "that taxes rose"
     assert text[slice(*second.cue[0])] == "spoke about"
@@ -740,16 +738,11 @@ def test_polnear_convention_runs_the_cue_up_to_its_content_over_times_and_prepos
 
 
 def test_polnear_convention_takes_in_manner_adverbs_and_catenatives_but_not_the_source():
-    from saywho.evaluate import polnear_convention
-
     text = "Trump seemed to think that it worked. The senator sharply criticized the plan. The family said it was fine.\n"
-    predicted = document(
-        pred([at("it worked", text)], [at("think", text)], [at("Trump", text)]),
-        pred([at("the plan", text)], [at("criticized", text)], [at("The senator", text)], index=1),
-        pred([at("it was fine", text)], [at("said", text)], [at("The family", text)], index=2),
-        text=text,
+    first, second, third = _converted(
+        text, ("it worked", "think", "Trump"), ("the plan", "criticized", "The senator"),
+        ("it was fine", "said", "The family"),
     )
-    first, second, third = polnear_convention(text, predicted).attributions
     assert text[slice(*first.cue[0])] == "seemed to think"
     assert text[slice(*second.cue[0])] == "sharply criticized"
     # "family" ends in -ly but belongs to the source.

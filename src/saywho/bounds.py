@@ -86,7 +86,8 @@ class BoundsModel:
 # --------------------------------------------------------------------------- candidates
 
 
-def _skippable(token: Token) -> bool:
+def skippable(token: Token) -> bool:
+    """Punctuation, whitespace or a quotation mark: never the first or last token of a span."""
     return token.is_punct or token.is_space or token.text in QUOTE_CHARS
 
 
@@ -122,7 +123,7 @@ class _Parse:
         self.pos = [t.pos_ for t in tokens]
         self.dep = [t.dep_ for t in tokens]
         self.head = [t.head.i for t in tokens]
-        self.skip = [_skippable(t) for t in tokens]
+        self.skip = [skippable(t) for t in tokens]
         self.punct = [t.is_punct for t in tokens]
         self.space = [t.is_space for t in tokens]
         self.newline = [t.is_space and "\n" in t.text for t in tokens]
@@ -459,7 +460,7 @@ def training_examples(gold: GoldDocument, items: Sequence[Boundable], doc: Doc) 
         first, last = starts.get(key[0][0]), ends.get(key[-1][1])
         if first is not None and doc[first].lower_ == "that":
             first += 1
-            while first < len(doc) and _skippable(doc[first]):
+            while first < len(doc) and skippable(doc[first]):
                 first += 1
         for decision, target in zip(found, (first, last)):
             if target in decision.candidates:

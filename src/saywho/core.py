@@ -19,7 +19,7 @@ from spacy.tokens import Doc, Token
 from saywho import __version__
 from saywho.cues import CUE_PREFIX_WORDS, DOCUMENT_NOUNS, OBJECT_VERBS, PREPOSITION_VERBS, SPEECH_VERBS, XCOMP_VERBS, according_to, is_cue_verb, verb_cue
 from saywho.model import Attribution, Document, Kind, Resolution, SourceType, document_id
-from saywho.bounds import REPORTED, Boundable, BoundsModel, hints_for, refine_all
+from saywho.bounds import REPORTED, Boundable, BoundsModel, hints_for, refine_all, skippable
 from saywho.quotes import QUOTE_CHARS, Quote, find_quotes
 from saywho.resolve import Cluster, EntityIndex
 from saywho.speakers import (
@@ -61,7 +61,7 @@ SPEAKER_LABEL = re.compile(
     r"^[^\S\n]*(?P<name>[A-Z][\w.'’-]*(?:[^\S\n]+[A-Z][\w.'’-]*){0,4})[^\S\n]*(?P<colon>:)[^\S\n]+(?=\S)",
     re.MULTILINE,
 )
-_WORDS = re.compile(r"[^\W\d_]{2,}")
+_LETTER_WORD = re.compile(r"[^\W\d_]{2,}")
 # Line labels that are not speakers.
 NOT_SPEAKERS = frozenset(
     "note update updated related photo photos image video watch read see listen caption editor "
@@ -101,7 +101,7 @@ _COMPLEMENTIZER = re.compile(r"that\s+", re.IGNORECASE)
 
 def _speaker_like(span) -> bool:
     """Whether a source span can speak: a name, a pronoun, or a noun that names a person,
-    group or document (not "the president's push for arms production")."""
+    group, institution or document (not "the president's push for arms production")."""
     root = span.root
     lemma = root.lemma_.lower()
     if root.pos_ in ("PROPN", "PRON") or root.ent_type_ or lemma in SPEAKING_NOUNS:
@@ -208,9 +208,9 @@ def _char_spans(doc: Doc, indices: Iterable[int], base: int) -> list[tuple[int, 
             runs.append([i])
     spans = []
     for run in runs:
-        while run and (doc[run[0]].is_punct or doc[run[0]].is_space or doc[run[0]].text in QUOTE_CHARS):
+        while run and skippable(doc[run[0]]):
             run.pop(0)
-        while run and (doc[run[-1]].is_punct or doc[run[-1]].is_space or doc[run[-1]].text in QUOTE_CHARS):
+        while run and skippable(doc[run[-1]]):
             run.pop()
         if run:
             first, last = doc[run[0]], doc[run[-1]]
@@ -558,9 +558,11 @@ class _Assembler:
         and interviews. Only where no attribution holds any of the line yet."""
         text = self.article.text
         for match in SPEAKER_LABEL.finditer(text):
-            name = self._span_at(*match.span("name"))
             words = match.group("name").split()
-            if name is None or words[0].lower() in NOT_SPEAKERS or any(w[-2:] in ("'s", "’s") for w in words):
+            if words[0].lower() in NOT_SPEAKERS or any(w[-2:] in ("'s", "’s") for w in words):
+                continue
+            name = self._span_at(*match.span("name"))
+            if name is None:
                 continue
             doc, base, span = name
             if not all(t.pos_ in ("PROPN", "NOUN") or t.ent_type_ or t.is_upper for t in span):
@@ -571,7 +573,7 @@ class _Assembler:
             while end > start and text[end - 1].isspace():
                 end -= 1
             # A tally ("Clinton: 547.") or a label ("Iowa: ...") says nothing: three words at least.
-            if len(_WORDS.findall(text, start, end)) < 3:
+            if len(_LETTER_WORD.findall(text, start, end)) < 3:
                 continue
             if any(_shared(d.content, [(match.start(), end)]) for d in self.drafts):
                 continue

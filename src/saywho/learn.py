@@ -515,19 +515,21 @@ def train(
     train_golds = load_polnear(polnear_dir / "train")
     train_golds = train_golds[:train_limit] if train_limit else train_golds
     dev_golds = load_polnear(polnear_dir / "dev")
-    parsed_train: list[Doc] = []
-    for name, golds in (("train", train_golds), ("dev", dev_golds[:dev_limit] if dev_limit else dev_golds)):
+
+    def parse_and_write(name: str, golds: list[GoldDocument]) -> list[Doc]:
         report(f"parsing PolNeAR {name} ({len(golds)} articles) with en_core_web_sm ...")
         parsed = list(parser.pipe((g.text for g in golds), batch_size=16))
         windows_written = write_parsed_docbin(golds, parsed, work / f"{name}.spacy")
         report(f"  {windows_written} windows written to {work / f'{name}.spacy'}")
-        if name == "train":
-            parsed_train = parsed
+        return parsed
+
+    parsed_train = parse_and_write("train", train_golds)
+    parse_and_write("dev", dev_golds[:dev_limit] if dev_limit else dev_golds)
     settings = {"paths.train": str(work / "train.spacy"), "paths.dev": str(work / "dev.spacy")}
     settings.update(overrides or {})
+    every = settings.get("training.eval_frequency") or load_config(config)["training"]["eval_frequency"]
     if "training.max_steps" in settings and "training.eval_frequency" not in settings:
         # A short run is still scored (and its best model chosen) at least once after step 0.
-        every = load_config(config)["training"]["eval_frequency"]
         settings["training.eval_frequency"] = min(every, settings["training.max_steps"])
     if boundaries and len(train_golds) < 2:
         report("too few training articles for the content-boundary model (two halves are needed): not fitted")
@@ -541,8 +543,9 @@ def train(
         written = write_parsed_docbin(train_golds[k::2], parsed_train[k::2], work / f"half{k}.spacy")
         half_settings = settings | {"paths.train": str(work / f"half{k}.spacy")}
         half_settings["training.max_steps"] = min(half_steps, settings.get("training.max_steps", half_steps))
-        every = settings.get("training.eval_frequency") or load_config(config)["training"]["eval_frequency"]
-        half_settings["training.eval_frequency"] = min(every, half_settings["training.max_steps"])
+        half_settings["training.eval_frequency"] = min(
+            settings.get("training.eval_frequency", every), half_settings["training.max_steps"]
+        )
         halves.append((str(config), str(work / f"half{k}"), half_settings, str(work / f"half{k}.log")))
         report(f"  half {k}: {written} windows; its tagger trains in a second process (log: {work / f'half{k}.log'})")
     context = multiprocessing.get_context("spawn")
