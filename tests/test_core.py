@@ -388,6 +388,20 @@ def test_a_learned_attribution_takes_a_quotation_the_rules_left_alone():
     assert attribution.speaker_text == "The mayor" and attribution.content_text == "We will win."
 
 
+def test_a_request_for_anonymity_is_not_a_learned_statement():
+    """"who requested anonymity" describes the source; the model's reading of it as a
+    statement is left out, while the same source's statement stays."""
+    text = "One expert, who requested anonymity, said the plan would fail."
+    tagger = FixedTagger(
+        ("One expert", "SOURCE"), ("requested", "CUE"), ("anonymity", "CONTENT"),
+        ("said", "CUE"), ("the plan would fail", "CONTENT"),
+    )
+    attributions = analyze(text, learned=tagger).attributions
+    assert [a.content_text for a in attributions] == ["the plan would fail"]
+    asked = FixedTagger(("One expert", "SOURCE"), ("requested", "CUE"), ("anonymity", "CONTENT"))
+    assert analyze("One expert requested anonymity.", learned=asked).attributions == []
+
+
 def test_a_learned_attribution_without_a_source_needs_a_finite_cue():
     from saywho.audit import audit
 
