@@ -63,3 +63,16 @@ def test_json_round_trip(text):
     document = analyze(text)
     again = Document.model_validate_json(document.model_dump_json())
     assert again == document
+
+
+SPAN_LISTS = st.lists(st.tuples(st.integers(0, 60), st.integers(0, 60)).map(sorted).map(tuple), max_size=5)
+
+
+@given(SPAN_LISTS, SPAN_LISTS)
+def test_overlap_counts_each_shared_character_once(a, b):
+    from saywho.model import overlap
+
+    def covered(spans):
+        return {i for start, end in spans for i in range(start, end)}
+
+    assert overlap(a, b) == overlap(b, a) == len(covered(a) & covered(b))

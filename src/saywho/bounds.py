@@ -31,8 +31,8 @@ from spacy.tokens import Doc, Token
 
 from saywho.cues import is_cue_verb
 from saywho.errors import ModelError
-from saywho.evaluate import GoldDocument, match_overlap, normalise, overlap
-from saywho.model import Document, Kind
+from saywho.evaluate import GoldDocument, match_overlap, normalise
+from saywho.model import Document, Kind, overlap
 from saywho.quotes import QUOTE_CHARS
 
 #: How far (in tokens) a boundary may move from where it was proposed.

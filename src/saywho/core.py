@@ -18,7 +18,7 @@ from spacy.tokens import Doc, Token
 
 from saywho import __version__
 from saywho.cues import CUE_PREFIX_WORDS, DOCUMENT_NOUNS, OBJECT_VERBS, PREPOSITION_VERBS, SPEECH_VERBS, XCOMP_VERBS, according_to, is_cue_verb, verb_cue
-from saywho.model import Attribution, Document, Kind, Resolution, SourceType, document_id
+from saywho.model import Attribution, Document, Kind, Resolution, SourceType, document_id, overlap
 from saywho.bounds import REPORTED, Boundable, BoundsModel, hints_for, refine_all, skippable
 from saywho.quotes import QUOTE_CHARS, Quote, find_quotes
 from saywho.resolve import Cluster, EntityIndex
@@ -122,11 +122,6 @@ _STANCE_VERBS = frozenset(
     "support oppose endorse back criticize criticise praise blame attack condemn defend denounce".split()
 )
 _AGENT_SUFFIXES = ("er", "or", "ist", "ian", "ant", "ent")
-
-
-def _shared(a: list[tuple[int, int]], b: list[tuple[int, int]]) -> int:
-    """Characters two span lists share."""
-    return sum(max(0, min(e1, e2) - max(s1, s2)) for s1, e1 in a for s2, e2 in b)
 
 
 @dataclass
@@ -463,10 +458,10 @@ class _Assembler:
         for attribution in predicted.attributions:
             if not (attribution.content and (attribution.cue or model_first)):
                 continue
-            if _shared(quotations, attribution.content):
+            if overlap(quotations, attribution.content):
                 self.learned_quoted.append(attribution)
                 continue
-            overlapping = [d for d in self.drafts if _shared(d.content, attribution.content)]
+            overlapping = [d for d in self.drafts if overlap(d.content, attribution.content)]
             if overlapping and not model_first:
                 continue
             draft = self._learned_draft(attribution, cautious=not model_first)
@@ -478,7 +473,7 @@ class _Assembler:
     def from_learned_quoted(self) -> None:
         """The learned attributions over quotations that no attribution of the rules took."""
         for attribution in self.learned_quoted:
-            if any(_shared(d.content, attribution.content) for d in self.drafts):
+            if any(overlap(d.content, attribution.content) for d in self.drafts):
                 continue
             draft = self._learned_draft(attribution, cautious=False)
             if draft is not None:
@@ -578,7 +573,7 @@ class _Assembler:
             # A tally ("Clinton: 547.") or a label ("Iowa: ...") says nothing: three words at least.
             if len(_LETTER_WORD.findall(text, start, end)) < 3:
                 continue
-            if any(_shared(d.content, [(match.start(), end)]) for d in self.drafts):
+            if any(overlap(d.content, [(match.start(), end)]) for d in self.drafts):
                 continue
             quote = self.article.quotation_at(start + 1)
             kind, content = Kind.INDIRECT, [(start, end)]

@@ -132,7 +132,7 @@ from pathlib import Path
 
 from saywho.cues import CUE_PREFIX_WORDS
 from saywho.errors import EvaluationDataError
-from saywho.model import Attribution, Document, Kind, SourceType
+from saywho.model import Attribution, Document, Kind, SourceType, overlap
 
 SpanList = list[tuple[int, int]]
 
@@ -499,25 +499,6 @@ def load_gold_file(path: str | Path) -> GoldDocument:
 
 
 # --------------------------------------------------------------------------- matching
-
-
-def _merged(spans: Sequence[tuple[int, int]]) -> SpanList:
-    out: SpanList = []
-    for start, end in sorted(spans):
-        if out and start <= out[-1][1]:
-            out[-1] = (out[-1][0], max(out[-1][1], end))
-        elif start < end:
-            out.append((start, end))
-    return out
-
-
-def overlap(a: Sequence[tuple[int, int]], b: Sequence[tuple[int, int]]) -> int:
-    """Number of characters two span lists share."""
-    shared = 0
-    for s1, e1 in _merged(a):
-        for s2, e2 in _merged(b):
-            shared += max(0, min(e1, e2) - max(s1, s2))
-    return shared
 
 
 def normalise(text: str, spans: Sequence[tuple[int, int]]) -> tuple[tuple[int, int], ...]:

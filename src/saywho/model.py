@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 from datetime import date
 from enum import Enum
-from typing import Annotated, Literal, Optional
+from typing import Annotated, Literal, Optional, Sequence
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -58,6 +58,25 @@ class ResolutionMethod(str, Enum):
 def slice_spans(text: str, spans: list[tuple[int, int]] | tuple[tuple[int, int], ...]) -> str:
     """The text of one or more spans; pieces of a broken span are joined with ' … '."""
     return " … ".join(text[start:end] for start, end in spans)
+
+
+def _merged(spans: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if out and start <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], end))
+        elif start < end:
+            out.append((start, end))
+    return out
+
+
+def overlap(a: Sequence[tuple[int, int]], b: Sequence[tuple[int, int]]) -> int:
+    """Number of characters two span lists share (each list's own overlapping pieces counted once)."""
+    shared = 0
+    for s1, e1 in _merged(a):
+        for s2, e2 in _merged(b):
+            shared += max(0, min(e1, e2) - max(s1, s2))
+    return shared
 
 
 class _Model(BaseModel):
