@@ -60,6 +60,9 @@ def test_train_on_a_tiny_slice_writes_a_model_that_predicts(cli, tmp_path):
     assert (best / "README.md").read_text(encoding="utf-8").startswith("# saywho learned")
     nlp = spacy.load(best)
     assert reads_parse(nlp)
+    # The model's config names no files of the training run.
+    assert nlp.config["paths"]["train"] is None and nlp.config["paths"]["dev"] is None
+    assert str(tmp_path) not in (best / "config.cfg").read_text(encoding="utf-8")
     document = analyze_learned(ARTICLE, nlp)
     for attribution in document.attributions:
         for start, end in attribution.spans():

@@ -536,6 +536,7 @@ def train(
         boundaries = False
     if not boundaries:
         _train_tagger(str(config), str(output), settings)
+        _forget_corpus_paths(output / "model-best")
         return output / "model-best"
 
     halves = []
@@ -559,7 +560,19 @@ def train(
     model = fit_boundaries(train_golds, parsed_train, readers, report=report)
     model.to_disk(output / "model-best" / BOUNDS_FILE)
     report(f"  content-boundary model written to {output / 'model-best' / BOUNDS_FILE}")
+    _forget_corpus_paths(output / "model-best")
     return output / "model-best"
+
+
+def _forget_corpus_paths(model_dir: Path) -> None:
+    """spaCy saves the training run's corpus files in the model's config; they name this
+    run's work folder, which a shipped or copied model does not have."""
+    from thinc.api import Config
+
+    path = model_dir / "config.cfg"
+    config = Config().from_disk(path, interpolate=False)
+    config["paths"]["train"] = config["paths"]["dev"] = None
+    config.to_disk(path)
 
 
 def _train_tagger(config: str, output: str, settings: dict, log: str | None = None) -> str:
