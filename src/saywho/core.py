@@ -102,6 +102,13 @@ _COMPLEMENTIZER = re.compile(r"that\s+", re.IGNORECASE)
 _ANONYMITY_REQUEST = re.compile(r"(?:(?:the\s+)?condition\s+of\s+)?anonymity\b", re.IGNORECASE)
 
 
+#: Object verbs whose object is the content even when it is a name.
+_STANCE_VERBS = frozenset(
+    "support oppose endorse back criticize criticise praise blame attack condemn defend denounce".split()
+)
+_AGENT_SUFFIXES = ("er", "or", "ist", "ian", "ant", "ent")
+
+
 def _speaker_like(span) -> bool:
     """Whether a source span can speak: a name, a pronoun, or a noun that names a person,
     group, institution or document (not "the president's push for arms production")."""
@@ -115,13 +122,6 @@ def _speaker_like(span) -> bool:
     return root.pos_ == "NOUN" and (
         lemma.endswith(_AGENT_SUFFIXES) or (root.text[:1].isupper() and not root.is_sent_start)
     )
-
-
-#: Object verbs whose object is the content even when it is a name.
-_STANCE_VERBS = frozenset(
-    "support oppose endorse back criticize criticise praise blame attack condemn defend denounce".split()
-)
-_AGENT_SUFFIXES = ("er", "or", "ist", "ian", "ant", "ent")
 
 
 @dataclass

@@ -536,7 +536,6 @@ def train(
         boundaries = False
     if not boundaries:
         _train_tagger(str(config), str(output), settings)
-        _forget_corpus_paths(output / "model-best")
         return output / "model-best"
 
     halves = []
@@ -560,7 +559,6 @@ def train(
     model = fit_boundaries(train_golds, parsed_train, readers, report=report)
     model.to_disk(output / "model-best" / BOUNDS_FILE)
     report(f"  content-boundary model written to {output / 'model-best' / BOUNDS_FILE}")
-    _forget_corpus_paths(output / "model-best")
     return output / "model-best"
 
 
@@ -576,7 +574,8 @@ def _forget_corpus_paths(model_dir: Path) -> None:
 
 
 def _train_tagger(config: str, output: str, settings: dict, log: str | None = None) -> str:
-    """Run spaCy's training loop (in this process); its table goes to ``log`` when given."""
+    """Run spaCy's training loop (in this process); its table goes to ``log`` when given.
+    Returns the best model's folder, whose config names no corpus files of the run."""
     from spacy.cli.train import train as spacy_train
 
     if log is None:
@@ -584,7 +583,9 @@ def _train_tagger(config: str, output: str, settings: dict, log: str | None = No
     else:
         with open(log, "w", encoding="utf-8") as stream, contextlib.redirect_stdout(stream):
             spacy_train(config, output, overrides=settings)
-    return str(Path(output) / "model-best")
+    best = Path(output) / "model-best"
+    _forget_corpus_paths(best)
+    return str(best)
 
 
 def _train_taggers(jobs: Sequence[tuple[str, str, dict, str]]) -> list[str]:
