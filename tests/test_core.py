@@ -461,3 +461,12 @@ def test_a_line_that_opens_with_a_name_and_a_colon_is_the_name_s():
     for a in found.values():
         for start, end in a.spans():
             assert 0 <= start < end <= len(text) and text[start:end] == text[start:end].strip()
+
+
+def test_a_quotation_with_space_inside_its_marks_has_content_without_it():
+    # Found by the span property test: the content ran from the mark and began with a space.
+    for text in ("Anna said “ we will win ”.", "Anna said “ we will win"):
+        a = only(text)
+        assert a.content_text == "we will win" and a.kind == Kind.DIRECT
+    # ... nor the mark of a quotation nested at its edge.
+    assert only('Anna said «" we will win».').content_text == "we will win"

@@ -132,7 +132,7 @@ from pathlib import Path
 
 from saywho.cues import CUE_PREFIX_WORDS
 from saywho.errors import EvaluationDataError
-from saywho.model import Attribution, Document, Kind, SourceType, overlap
+from saywho.model import Attribution, Document, Kind, SourceType, overlap, trim_spans
 
 SpanList = list[tuple[int, int]]
 
@@ -505,23 +505,9 @@ def normalise(text: str, spans: Sequence[tuple[int, int]]) -> tuple[tuple[int, i
     """Spans with whitespace, quotation marks and , . ; : trimmed from both ends of each piece;
     pieces that become empty are dropped. When every piece becomes empty, the pieces with only
     whitespace trimmed are returned instead."""
-    out = _trim(text, spans, _TRIM)
+    out = trim_spans(text, spans, _TRIM)
     # A role made only of marks (a colon or a quotation mark as the cue) keeps its marks.
-    return out or _trim(text, spans, frozenset())
-
-
-def _trim(
-    text: str, spans: Sequence[tuple[int, int]], marks: frozenset[str]
-) -> tuple[tuple[int, int], ...]:
-    out = []
-    for start, end in sorted(spans):
-        while start < end and (text[start].isspace() or text[start] in marks):
-            start += 1
-        while end > start and (text[end - 1].isspace() or text[end - 1] in marks):
-            end -= 1
-        if start < end:
-            out.append((start, end))
-    return tuple(out)
+    return tuple(out or trim_spans(text, spans))
 
 
 def exact(text: str, gold: Sequence[tuple[int, int]], predicted: Sequence[tuple[int, int]]) -> bool:

@@ -79,6 +79,22 @@ def overlap(a: Sequence[tuple[int, int]], b: Sequence[tuple[int, int]]) -> int:
     return shared
 
 
+def trim_spans(
+    text: str, spans: Sequence[tuple[int, int]], marks: frozenset[str] = frozenset()
+) -> list[tuple[int, int]]:
+    """``spans`` in order, each with whitespace (and ``marks``) trimmed from both ends; pieces
+    that become empty are dropped."""
+    out = []
+    for start, end in sorted(spans):
+        while start < end and (text[start].isspace() or text[start] in marks):
+            start += 1
+        while end > start and (text[end - 1].isspace() or text[end - 1] in marks):
+            end -= 1
+        if start < end:
+            out.append((start, end))
+    return out
+
+
 class _Model(BaseModel):
     model_config = ConfigDict(frozen=False, extra="forbid", use_enum_values=False)
 
