@@ -470,3 +470,16 @@ def test_a_quotation_with_space_inside_its_marks_has_content_without_it():
         assert a.content_text == "we will win" and a.kind == Kind.DIRECT
     # ... nor the mark of a quotation nested at its edge.
     assert only('Anna said «" we will win».').content_text == "we will win"
+
+
+def test_a_learned_attribution_without_a_source_whose_cue_has_a_mute_subject_is_left_out():
+    """"The recent import of weapons suggests ..." is the writer's inference from evidence:
+    the model's sourceless reading of it is left out; a subject that can speak (a report)
+    keeps it."""
+    inferred = "The recent import of weapons suggests a new policy."
+    assert analyze(inferred).attributions == []
+    tagger = FixedTagger(("suggests", "CUE"), ("a new policy", "CONTENT"))
+    assert analyze(inferred, learned=tagger).attributions == []
+    reported = "The latest report suggests a new policy."
+    (attribution,) = analyze(reported, learned=tagger).attributions
+    assert (attribution.cue_text, attribution.content_text) == ("suggests", "a new policy")

@@ -238,3 +238,58 @@ def test_load_model_refuses_a_spacy_pipeline_that_is_not_an_attribution_model(tm
         load_model(tmp_path / "blank")
     with pytest.raises(ModelError, match="neither 'default' nor a folder"):
         load_model(tmp_path / "missing")
+
+
+# --------------------------------------------------------------------------- the parse's token vectors
+
+
+def _with_tensor(doc: Doc, width: int = 4) -> Doc:
+    import numpy as np
+
+    doc.tensor = np.arange(len(doc) * width, dtype="float32").reshape(len(doc), width)
+    return doc
+
+
+def test_features_doc_carries_the_parse_token_vectors_of_its_tokens():
+    from saywho.learn import features_doc
+
+    article = _with_tensor(_parsed("Officials said that the plan failed."))
+    assert (features_doc(article).tensor == article.tensor).all()
+    # A window takes the rows of its own tokens.
+    assert (features_doc(article[2:5]).tensor == article.tensor[2:5]).all()
+
+
+def test_parser_vectors_refuse_a_parse_without_them_or_of_another_width():
+    import numpy as np
+    import pytest
+
+    from saywho.errors import ModelError
+    from saywho.learn import parser_vectors
+
+    layer = parser_vectors(4)
+    doc = _with_tensor(_parsed("Officials said that the plan failed."))
+    (rows,), _ = layer(([doc]), is_train=False)
+    assert np.allclose(rows, doc.tensor)
+    with pytest.raises(ModelError, match="has none"):
+        layer([_parsed("Officials said that the plan failed.")], is_train=False)
+    with pytest.raises(ModelError, match="3 wide; the learned tagger reads 4"):
+        layer([_with_tensor(_parsed("Officials said that the plan failed."), 3)], is_train=False)
+
+
+def test_training_windows_keep_the_parse_token_vectors_in_the_file(tmp_path):
+    """DocBin stores no tensor: the vectors travel in the user data, in half precision, and
+    the reader puts them back on both sides of the example."""
+    import numpy as np
+
+    from saywho.learn import parsed_corpus, write_parsed_docbin
+
+    text = "Officials said that the plan failed."
+    gold = _gold(text, ([_span(text, "Officials")], [_span(text, "said")], [_span(text, "the plan failed")]))
+    parsed = _with_tensor(_parsed(text))
+    parsed.tensor = parsed.tensor / 7  # values half precision rounds
+    assert write_parsed_docbin([gold], [parsed], tmp_path / "t.spacy") == 1
+    (example,) = list(parsed_corpus(tmp_path / "t.spacy")(spacy.blank("en")))
+    for doc in (example.reference, example.predicted):
+        assert doc.tensor.dtype == np.float32 and doc.tensor.shape == parsed.tensor.shape
+        assert np.allclose(doc.tensor, parsed.tensor, atol=1e-2)
+    assert "saywho.parser_vectors" not in example.reference.user_data

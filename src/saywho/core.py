@@ -294,6 +294,16 @@ def _finite(verb: Token) -> bool:
     return verb.tag_ in ("VBD", "VBZ", "VBP", "MD") or any(c.dep_ in ("aux", "auxpass") for c in verb.children)
 
 
+def _mute_subject(cue: Token, content) -> bool:
+    """Whether ``cue`` has a subject outside ``content`` that cannot speak ("the recent import
+    of weapons suggests ..."): without a source, that is the writer's inference from evidence,
+    not an attribution."""
+    for child in cue.children:
+        if child.dep_ == "nsubj" and not content.start <= child.i < content.end:
+            return not _speaker_like(child.doc[child.left_edge.i : child.i + 1])
+    return False
+
+
 def _learned_mention(span) -> Mention:
     """The mention of a learned source span; a lone relative pronoun ("one defense expert,
     who requested anonymity") stands for its antecedent, as in the rules."""
@@ -493,7 +503,7 @@ class _Assembler:
             # No source ("It is expected that ..."): only with a finite cue, not a participle
             # that modifies something else ("the system, expected to enter service").
             cue = self._span_at(*attribution.cue[0]) if attribution.cue else None
-            if cue is None or not _finite(cue[2].root):
+            if cue is None or not _finite(cue[2].root) or _mute_subject(cue[2].root, content[2]):
                 return None
         else:
             speaker = self._span_at(*attribution.speaker[0])

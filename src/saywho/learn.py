@@ -3,7 +3,7 @@ predicted roles back to spans, spans grouped into attributions, and loading a mo
 
 The model is a small spaCy pipeline of its own (tok2vec and an ``ner`` over SOURCE / CUE /
 CONTENT, ``train_config.cfg``) that reads the words with en_core_web_sm's annotation of them
-(:func:`features_doc`). PolNeAR is (nearly) univocal: every token gets one role; where
+(:func:`features_doc`) and the parse's own token vectors (:func:`parser_vectors`). PolNeAR is (nearly) univocal: every token gets one role; where
 annotations overlap, the first annotation in file order wins. Discontinuous spans are
 labelled piece by piece (every piece starts with ``B-``). ``saywho.core`` combines the
 model's attributions with the rules' (``--model default``); :func:`load_model` also opens
@@ -27,6 +27,8 @@ from spacy.language import Language
 from spacy.tokens import Doc, DocBin, Span
 from spacy.training import Example
 from spacy.util import registry
+from thinc.api import Model
+from thinc.types import Floats2d
 
 from saywho.accurate import group_spans
 from saywho.bounds import BoundsModel
@@ -211,7 +213,53 @@ def features_doc(doc: Doc, vocab=None, structure: Sequence[str] | None = None) -
     )
     for token, source in zip(out, tokens):
         token.norm_ = source.norm_
+    # The parse's token vectors travel with the tokens (see :func:`parser_vectors`).
+    whole, first = (doc.doc, doc.start) if isinstance(doc, Span) else (doc, 0)
+    if whole.tensor.size and whole.tensor.shape[0] == len(whole):
+        out.tensor = whole.tensor[first : first + len(tokens)].copy()
     return out
+
+
+@registry.layers("saywho.ParserVectors.v1")
+def parser_vectors(width: int) -> Model[list[Doc], list[Floats2d]]:
+    """The parse's own token vectors (``Doc.tensor``, which en_core_web_sm's tok2vec leaves
+    on every Doc it parses) as a fixed input: free at inference, and they carry what the
+    parser saw of each word's context."""
+    return Model("saywho.parser_vectors", _parser_vectors_forward, dims={"nO": width})
+
+
+def _parser_vectors_forward(model: Model, docs: list[Doc], is_train: bool):
+    width = model.get_dim("nO")
+    out = []
+    for doc in docs:
+        if doc.tensor.shape != (len(doc), width) and len(doc):
+            if not doc.tensor.size:
+                raise ModelError(
+                    "the learned tagger reads the parse's token vectors (Doc.tensor), and this "
+                    "parse has none: parse with a pipeline that has a tok2vec, such as en_core_web_sm"
+                )
+            raise ModelError(
+                f"the parse's token vectors are {doc.tensor.shape[-1]} wide; the learned tagger reads {width}"
+            )
+        out.append(model.ops.asarray2f(doc.tensor if len(doc) else np.zeros((0, width), dtype="float32")))
+    return out, lambda d_out: []
+
+
+@registry.architectures("saywho.ParsedEmbed.v1")
+def parsed_embed(
+    width: int, attrs: list[str], rows: list[int], include_static_vectors: bool, parser_width: int
+) -> Model[list[Doc], list[Floats2d]]:
+    """spaCy's MultiHashEmbed beside :func:`parser_vectors`, mixed down to ``width``."""
+    from spacy.ml.models.tok2vec import MultiHashEmbed
+    from thinc.api import Maxout, chain, concatenate, with_array
+
+    hashed = MultiHashEmbed(width=width, attrs=attrs, rows=rows, include_static_vectors=include_static_vectors)
+    mix = with_array(Maxout(width, width + parser_width, nP=3, normalize=True))
+    return chain(concatenate(hashed, parser_vectors(parser_width)), mix)
+
+
+#: Where a training Doc's token vectors wait in its user data (see :func:`write_parsed_docbin`).
+_VECTORS_KEY = "saywho.parser_vectors"
 
 
 def parsed_training_docs(
@@ -242,9 +290,15 @@ def write_parsed_docbin(
     golds: Iterable[GoldDocument], parsed: Iterable[Doc], path: str | Path
 ) -> int:
     """Write :func:`parsed_training_docs` to a .spacy file; returns the number of Docs."""
-    docbin = DocBin(attrs=PARSED_ATTRS, store_user_data=False)
+    docbin = DocBin(attrs=PARSED_ATTRS, store_user_data=True)
     n = 0
     for doc in parsed_training_docs(golds, parsed):
+        if doc.tensor.size:
+            # DocBin keeps no tensor; half precision halves the file and changes no tag.
+            doc.user_data[_VECTORS_KEY] = {
+                "shape": list(doc.tensor.shape),
+                "data": doc.tensor.astype(np.float16).tobytes(),
+            }
         docbin.add(doc)
         n += 1
     docbin.to_disk(path)
@@ -267,6 +321,10 @@ def parsed_corpus(path: Path, limit: int = 0) -> Callable[[Language], Iterator[E
         for i, reference in enumerate(docs):
             if limit and i >= limit:
                 break
+            vectors = reference.user_data.pop(_VECTORS_KEY, None)
+            if vectors:
+                data = np.frombuffer(vectors["data"], dtype=np.float16)
+                reference.tensor = data.reshape(vectors["shape"]).astype(np.float32)
             yield Example(_unlabelled(reference), reference)
 
     return read
