@@ -220,6 +220,21 @@ def test_the_shipped_model_has_a_boundary_model():
     assert model is not None and len(model.weights) > 1000
 
 
+def test_a_loaded_model_keeps_the_boundary_model_it_was_loaded_with(tmp_path):
+    """Read once, when the model loads: the analysis of each article does not look at the
+    disk again, so a file changed mid-run changes nothing."""
+    import shutil
+
+    from saywho.learn import BOUNDS_FILE, DEFAULT_MODEL, boundary_model, load_model
+
+    shutil.copytree(DEFAULT_MODEL, tmp_path / "model")
+    learned = load_model(tmp_path / "model")
+    weights = boundary_model(learned).weights
+    (tmp_path / "model" / BOUNDS_FILE).unlink()
+    assert boundary_model(learned).weights == weights
+    assert boundary_model(load_model(tmp_path / "model")) is None
+
+
 def test_a_broken_boundary_file_is_refused_when_the_model_loads(cli, tmp_path):
     import shutil
 

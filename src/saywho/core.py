@@ -125,6 +125,10 @@ def _speaker_like(span) -> bool:
     )
 
 
+class _LeftOut(Exception):
+    """A learned attribution saywho leaves out; the message says why."""
+
+
 @dataclass
 class _Draft:
     """An attribution being assembled, before ids and texts are filled in."""
@@ -475,8 +479,9 @@ class _Assembler:
             overlapping = [d for d in self.drafts if overlap(d.content, attribution.content)]
             if overlapping and not model_first:
                 continue
-            draft = self._learned_draft(attribution, cautious=not model_first)
-            if draft is None:
+            try:
+                draft = self._learned_draft(attribution, cautious=not model_first)
+            except _LeftOut:
                 continue
             self.drafts = [d for d in self.drafts if d not in overlapping]
             self.drafts.append(draft)
@@ -486,29 +491,35 @@ class _Assembler:
         for attribution in self.learned_quoted:
             if any(overlap(d.content, attribution.content) for d in self.drafts):
                 continue
-            draft = self._learned_draft(attribution, cautious=False)
-            if draft is not None:
-                self.drafts.append(draft)
+            try:
+                self.drafts.append(self._learned_draft(attribution, cautious=False))
+            except _LeftOut:
+                continue
         self.drafts.sort(key=lambda d: d.start)
 
-    def _learned_draft(self, attribution: Attribution, *, cautious: bool) -> _Draft | None:
-        """A draft of a learned attribution in saywho's span convention; None where its
-        spans do not fall on the article's tokens, where its content is a request for anonymity,
-        where it has no source and no finite cue, or (``cautious``) where its source cannot speak."""
+    def _learned_draft(self, attribution: Attribution, *, cautious: bool) -> _Draft:
+        """A draft of a learned attribution in saywho's span convention. Raises
+        :class:`_LeftOut` where its spans do not fall on the article's tokens, where its
+        content is a request for anonymity, where it has no source and no finite cue or a
+        subject that cannot speak, or (``cautious``) where its source cannot speak."""
         content = self._span_at(*attribution.content[0])
-        if content is None or _ANONYMITY_REQUEST.match(self.article.text, *attribution.content[0]):
-            return None
+        if content is None:
+            raise _LeftOut("its content is not on the article's tokens")
+        if _ANONYMITY_REQUEST.match(self.article.text, *attribution.content[0]):
+            raise _LeftOut("its content is a request for anonymity, which describes the source")
         mention, base = None, 0
         if not attribution.speaker:
             # No source ("It is expected that ..."): only with a finite cue, not a participle
             # that modifies something else ("the system, expected to enter service").
             cue = self._span_at(*attribution.cue[0]) if attribution.cue else None
-            if cue is None or not _finite(cue[2].root) or _mute_subject(cue[2].root, content[2]):
-                return None
+            if cue is None or not _finite(cue[2].root):
+                raise _LeftOut("it has no source and no finite cue")
+            if _mute_subject(cue[2].root, content[2]):
+                raise _LeftOut("it has no source, and its cue's subject cannot speak")
         else:
             speaker = self._span_at(*attribution.speaker[0])
             if speaker is None:
-                return None
+                raise _LeftOut("its source is not on the article's tokens")
             _, base, span = speaker
             # "one defense expert," -> "one defense expert": the model's edges may take punctuation.
             while len(span) > 1 and (span[-1].is_punct or span[-1].is_space):
@@ -516,7 +527,7 @@ class _Assembler:
             while len(span) > 1 and (span[0].is_punct or span[0].is_space):
                 span = span[1:]
             if cautious and not _speaker_like(span):
-                return None
+                raise _LeftOut("its source cannot speak")
             mention = _learned_mention(span)
         draft = _Draft(
             kind=Kind.INDIRECT,

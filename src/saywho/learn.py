@@ -13,7 +13,7 @@ the optional accurate mode's models (:mod:`saywho.accurate`).
 from __future__ import annotations
 
 import contextlib
-import functools
+import weakref
 import multiprocessing
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -669,7 +669,7 @@ def load_model(name: str | Path = "default") -> Learned:
     onnx_file = accurate.model_file(path)
     if onnx_file is not None:
         try:
-            return accurate.OnnxTagger(path, model_file=onnx_file)
+            tagger = accurate.OnnxTagger(path, model_file=onnx_file)
         except ImportError as error:
             raise ModelError(
                 f"{path} is an accurate-mode model, which needs the optional packages "
@@ -677,6 +677,8 @@ def load_model(name: str | Path = "default") -> Learned:
             ) from None
         except Exception as error:  # noqa: BLE001 - ONNX Runtime's and tokenizers' load errors, one message
             raise ModelError(f"cannot load the accurate-mode model in {path}: {error}") from None
+        _BOUNDS_OF[tagger] = _read_bounds(path)
+        return tagger
     if not (path / "config.cfg").is_file():
         raise ModelError(
             f"{name} is neither 'default' nor a folder holding a trained model "
@@ -691,7 +693,9 @@ def load_model(name: str | Path = "default") -> Learned:
             f"{path} holds a spaCy pipeline but not a saywho attribution model "
             "(one trained by 'saywho train polnear')"
         )
-    boundary_model(nlp)  # a broken bounds.json is refused now, not halfway through a run
+    # Read now: a broken bounds.json is refused here, not halfway through a run, and the
+    # analysis of each article finds the boundary model without looking at the disk.
+    _BOUNDS_OF[nlp] = _read_bounds(path)
     return nlp
 
 
@@ -720,18 +724,23 @@ def fit_boundaries(
 BOUNDS_FILE = "bounds.json"
 
 
+#: The boundary model each model loaded by :func:`load_model` came with (None: without one).
+_BOUNDS_OF: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
 def boundary_model(learned: Learned) -> BoundsModel | None:
     """The content-boundary model that came with ``learned`` (``bounds.json`` in its
     folder), or None for a model without one."""
-    folder = getattr(learned, "path", None)
-    if folder is None or not (Path(folder) / BOUNDS_FILE).is_file():
-        return None
-    return _read_bounds(str(Path(folder) / BOUNDS_FILE))
+    try:
+        return _BOUNDS_OF[learned]
+    except (KeyError, TypeError):  # not loaded by load_model (TypeError: no weak reference)
+        folder = getattr(learned, "path", None)
+        return None if folder is None else _read_bounds(Path(folder))
 
 
-@functools.lru_cache(maxsize=8)
-def _read_bounds(path: str) -> BoundsModel:
-    return BoundsModel.from_disk(path)
+def _read_bounds(folder: Path) -> BoundsModel | None:
+    path = folder / BOUNDS_FILE
+    return BoundsModel.from_disk(path) if path.is_file() else None
 
 
 def model_first(learned: Learned) -> bool:
