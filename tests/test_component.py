@@ -60,3 +60,17 @@ def test_a_bad_model_config_is_a_model_error():
     nlp = spacy.load(installed_model())
     with pytest.raises(ModelError, match="neither 'default' nor a folder"):
         nlp.add_pipe("saywho", config={"model": "no-such-model"})
+
+
+def test_the_learned_model_is_refused_on_a_pipeline_whose_token_vectors_it_did_not_learn():
+    """The default model reads en_core_web_sm 3.8's token vectors; another pipeline's would
+    give wrong attributions without a word, so it is refused when the component is added."""
+    import pytest
+
+    from saywho.errors import ModelError
+
+    other = spacy.load(installed_model())
+    other.meta["name"], other.meta["version"] = "core_web_md", "3.8.0"
+    with pytest.raises(ModelError, match="token vectors of en_core_web_sm 3.8.*en_core_web_md 3.8"):
+        other.add_pipe("saywho", config={"model": "default"})
+    other.add_pipe("saywho", config={"model": "rules"})  # the rules read no vectors

