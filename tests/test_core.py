@@ -483,3 +483,16 @@ def test_a_learned_attribution_without_a_source_whose_cue_has_a_mute_subject_is_
     reported = "The latest report suggests a new policy."
     (attribution,) = analyze(reported, learned=tagger).attributions
     assert (attribution.cue_text, attribution.content_text) == ("suggests", "a new policy")
+
+
+def test_a_learned_source_keeps_its_closing_bracket():
+    """The model's source edges may take punctuation, which is cut off, but not a bracket
+    that closes one the source opened: "Harry Reid (D-Nev.)", not "Harry Reid (D-Nev"."""
+    text = "Senate Minority Leader Harry Reid (D-Nev.), in a floor speech, took aim at the bill for its cost."
+    assert analyze(text).attributions == []
+    tagger = FixedTagger(
+        ("Senate Minority Leader Harry Reid (D-Nev.),", "SOURCE"), ("took aim at", "CUE"), ("the bill for its cost", "CONTENT"),
+    )
+    (attribution,) = analyze(text, learned=tagger).attributions
+    assert attribution.rule == "learned"
+    assert attribution.speaker_text == "Senate Minority Leader Harry Reid (D-Nev.)"

@@ -14,7 +14,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Iterable, Iterator, Sequence
 
 from spacy.language import Language
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc, Span, Token
 
 from saywho import __version__
 from saywho.cues import CUE_PREFIX_WORDS, DOCUMENT_NOUNS, OBJECT_VERBS, PREPOSITION_VERBS, SPEECH_VERBS, XCOMP_VERBS, according_to, is_cue_verb, verb_cue
@@ -298,6 +298,15 @@ def _finite(verb: Token) -> bool:
     return verb.tag_ in ("VBD", "VBZ", "VBP", "MD") or any(c.dep_ in ("aux", "auxpass") for c in verb.children)
 
 
+_BRACKETS = {")": "(", "]": "["}
+
+
+def _closes_bracket(span: Span) -> bool:
+    """Whether ``span`` ends with a closing bracket whose opening bracket it holds."""
+    opening = _BRACKETS.get(span[-1].text)
+    return opening is not None and any(t.text == opening for t in span[:-1])
+
+
 def _mute_subject(cue: Token, content: Span) -> bool:
     """Whether ``cue`` has a subject outside ``content`` that cannot speak ("the recent import
     of weapons suggests ..."): without a source, that is the writer's inference from evidence,
@@ -522,8 +531,9 @@ class _Assembler:
             if speaker is None:
                 raise _LeftOut("its source is not on the article's tokens")
             _, base, span = speaker
-            # "one defense expert," -> "one defense expert": the model's edges may take punctuation.
-            while len(span) > 1 and (span[-1].is_punct or span[-1].is_space):
+            # "one defense expert," -> "one defense expert": the model's edges may take
+            # punctuation; a closing bracket stays with its opening one ("Harry Reid (D-Nev.)").
+            while len(span) > 1 and (span[-1].is_punct or span[-1].is_space) and not _closes_bracket(span):
                 span = span[:-1]
             while len(span) > 1 and (span[0].is_punct or span[0].is_space):
                 span = span[1:]
