@@ -496,3 +496,12 @@ def test_a_learned_source_keeps_its_closing_bracket():
     (attribution,) = analyze(text, learned=tagger).attributions
     assert attribution.rule == "learned"
     assert attribution.speaker_text == "Senate Minority Leader Harry Reid (D-Nev.)"
+
+
+def test_a_no_break_or_doubled_space_inside_a_source_does_not_cut_it():
+    """Scraped news keeps no-break spaces ("Gov.\xa0Mike Pence") and doubled spaces; spaCy
+    makes them tokens of their own, which are not phrase boundaries. A line break is."""
+    a = only("Republican vice-presidential nominee\xa0Gov.\xa0Mike Pence (R-IN) said that he would win.")
+    assert a.speaker_text == "Republican vice-presidential nominee\xa0Gov.\xa0Mike Pence (R-IN)"
+    assert only("A\xa0Bloomberg poll found that Clinton leads.").speaker_text == "A\xa0Bloomberg poll"
+    assert only("An exhaustive  study found that the ice is melting.").speaker_text == "An exhaustive  study"

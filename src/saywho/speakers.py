@@ -98,6 +98,8 @@ def mention_for(head: Token, cue: Token | None = None) -> Mention:
     start = head.left_edge.i
     end = head.i + 1
     for child in head.rights:
+        if child.is_space and "\n" not in child.text:
+            continue  # a no-break or doubled space inside the name ("Gov.\xa0Mike Pence")
         # A participle right after the noun belongs to it ("a report released last year");
         # after a comma it is a clause of its own ("a diplomat, speaking on condition ...").
         bound_participle = child.dep_ == "acl" and child.i > 0 and doc[child.left_edge.i - 1].text != ","
@@ -120,9 +122,10 @@ def mention_for(head: Token, cue: Token | None = None) -> Mention:
     opened = sum(1 for t in doc[start:end] if t.text == "(") - sum(1 for t in doc[start:end] if t.text == ")")
     if opened > 0 and end < len(doc) and doc[end].text == ")":
         end += 1
-    # A comma inside the left part ends an earlier phrase: "Speaking to BelTA, the head".
+    # A comma inside the left part ends an earlier phrase: "Speaking to BelTA, the head"; so
+    # does a line break, but not a no-break or doubled space ("A\xa0Bloomberg poll").
     for i in range(head.i - 1, start - 1, -1):
-        if doc[i].text in (",", ";", ":", "—", "–") or doc[i].is_space:
+        if doc[i].text in (",", ";", ":", "—", "–") or (doc[i].is_space and "\n" in doc[i].text):
             start = i + 1
             break
     return Mention(head=head, start=start, end=end)
