@@ -63,7 +63,7 @@ def test_a_bad_model_config_is_a_model_error():
 
 
 def test_the_learned_model_is_refused_on_a_pipeline_whose_token_vectors_it_did_not_learn():
-    """The default model reads en_core_web_sm 3.8's token vectors; another pipeline's would
+    """The default model reads en_core_web_sm 3.8.0's token vectors; another pipeline's would
     give wrong attributions without a word, so it is refused when the component is added."""
     import pytest
 
@@ -71,6 +71,6 @@ def test_the_learned_model_is_refused_on_a_pipeline_whose_token_vectors_it_did_n
 
     other = spacy.load(installed_model())
     other.meta["name"], other.meta["version"] = "core_web_md", "3.8.0"
-    with pytest.raises(ModelError, match="token vectors of en_core_web_sm 3.8.*en_core_web_md 3.8"):
+    with pytest.raises(ModelError, match="token vectors of en_core_web_sm 3.8.0.*en_core_web_md 3.8.0"):
         other.add_pipe("saywho", config={"model": "default"})
     other.add_pipe("saywho", config={"model": "rules"})  # the rules read no vectors

