@@ -505,3 +505,10 @@ def test_a_no_break_or_doubled_space_inside_a_source_does_not_cut_it():
     assert a.speaker_text == "Republican vice-presidential nominee\xa0Gov.\xa0Mike Pence (R-IN)"
     assert only("A\xa0Bloomberg poll found that Clinton leads.").speaker_text == "A\xa0Bloomberg poll"
     assert only("An exhaustive  study found that the ice is melting.").speaker_text == "An exhaustive  study"
+
+
+def test_a_leading_even_is_not_part_of_the_source():
+    """PolNeAR leaves the focus adverb out of the source ("Even China ... said"): 28 of 36
+    times on train."""
+    a = only("Even China, Pyongyang's only ally, said that the test was a mistake.")
+    assert a.speaker_text == "China, Pyongyang's only ally"
