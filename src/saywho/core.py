@@ -20,7 +20,7 @@ from saywho import __version__
 from saywho.cues import CUE_PREFIX_WORDS, DOCUMENT_NOUNS, OBJECT_VERBS, PREPOSITION_VERBS, SPEECH_VERBS, XCOMP_VERBS, according_to, is_cue_verb, verb_cue
 from saywho.model import Attribution, Document, Kind, Resolution, SourceType, document_id, overlap, trim_spans
 from saywho.bounds import REPORTED, Boundable, BoundsModel, hints_for, refine_all, skippable
-from saywho.quotes import QUOTE_CHARS, Quote, find_quotes
+from saywho.quotes import DOUBLE_QUOTE_CHARS, QUOTE_CHARS, Quote, find_quotes
 from saywho.resolve import Cluster, EntityIndex
 from saywho.speakers import (
     PERSON_NOUNS,
@@ -99,7 +99,6 @@ def split_chunks(text: str, max_chars: int = CHUNK_CHARS) -> list[tuple[int, int
 _COMPLEMENTIZER = re.compile(r"that\s+", re.IGNORECASE)
 # "who requested anonymity", "spoke on condition of anonymity": how a source is described, not
 # what it said (PolNeAR train: 27 of 32 mentions of anonymity are no content).
-_DOUBLE_MARKS = frozenset("\"“”«»„")
 _ANONYMITY_REQUEST = re.compile(r"(?:(?:the\s+)?condition\s+of\s+)?anonymity\b", re.IGNORECASE)
 
 
@@ -911,7 +910,7 @@ class _Assembler:
                 kind=draft.kind,
                 # A quotation's content runs from mark to mark: "“ we will win”" keeps no space,
                 # and a nested quotation's mark at an edge ('«" said') is not content.
-                content=trim_spans(text, draft.content, _DOUBLE_MARKS) or draft.content,
+                content=trim_spans(text, draft.content, DOUBLE_QUOTE_CHARS) or draft.content,
                 cue=draft.cue,
                 speaker=speaker,
                 speaker_entity=cluster.name if cluster else None,

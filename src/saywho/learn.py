@@ -233,20 +233,27 @@ def _parser_vectors_forward(model: Model, docs: list[Doc], is_train: bool):
     width = model.get_dim("nO")
     out = []
     for doc in docs:
-        if doc.tensor.shape != (len(doc), width) and len(doc):
-            if not doc.tensor.size:
-                raise ModelError(
-                    "the learned tagger reads the parse's token vectors (Doc.tensor), and this "
-                    "parse has none: parse with a pipeline that has a tok2vec, such as en_core_web_sm"
-                )
+        if not len(doc):
+            out.append(model.ops.alloc2f(0, width))
+            continue
+        if not doc.tensor.size:
+            raise ModelError(
+                "the learned tagger reads the parse's token vectors (Doc.tensor), and this "
+                "parse has none: parse with a pipeline that has a tok2vec, such as en_core_web_sm"
+            )
+        if doc.tensor.shape != (len(doc), width):
             raise ModelError(
                 f"the parse's token vectors are {doc.tensor.shape[-1]} wide; the learned tagger reads {width}"
             )
-        out.append(model.ops.asarray2f(doc.tensor if len(doc) else np.zeros((0, width), dtype="float32")))
+        out.append(model.ops.asarray2f(doc.tensor))
     return out, lambda d_out: []
 
 
-@registry.architectures("saywho.ParsedEmbed.v1")
+#: The embedding architecture of :func:`parsed_embed`, as configs name it.
+PARSED_EMBED = "saywho.ParsedEmbed.v1"
+
+
+@registry.architectures(PARSED_EMBED)
 def parsed_embed(
     width: int, attrs: list[str], rows: list[int], include_static_vectors: bool, parser_width: int, parser: str
 ) -> Model[list[Doc], list[Floats2d]]:
@@ -480,21 +487,23 @@ def extend_contents(text: str, spans: Sequence[RoleSpan]) -> list[RoleSpan]:
 def reads_parse(nlp: Language) -> bool:
     """Whether the learned pipeline ``nlp`` takes en_core_web_sm's parse as input features
     (:func:`features_doc`) rather than bare words."""
-    try:
-        attrs = nlp.config["components"]["tok2vec"]["model"]["embed"]["attrs"]
-    except (KeyError, TypeError):
-        return False
-    return "TAG" in attrs
+    return "TAG" in _embed_config(nlp.config).get("attrs", ())
 
 
 def vectors_parser(learned: Learned) -> str | None:
     """The pipeline whose token vectors ``learned`` reads (see :func:`parsed_embed`); None
     for a model that reads none."""
+    embed = _embed_config(getattr(learned, "config", None))
+    return embed.get("parser") if embed.get("@architectures") == PARSED_EMBED else None
+
+
+def _embed_config(config: Any) -> dict:
+    """The tok2vec embedding section of a spaCy config; empty where there is none."""
     try:
-        embed = learned.config["components"]["tok2vec"]["model"]["embed"]
-    except (AttributeError, KeyError, TypeError):
-        return None
-    return embed.get("parser") if embed.get("@architectures") == "saywho.ParsedEmbed.v1" else None
+        embed = config["components"]["tok2vec"]["model"]["embed"]
+    except (KeyError, TypeError):
+        return {}
+    return embed if isinstance(embed, dict) else {}
 
 
 def check_parser(learned: Learned, nlp: Language) -> None:
@@ -611,8 +620,7 @@ def train(
     parse_and_write("dev", dev_golds[:dev_limit] if dev_limit else dev_golds)
     settings = {"paths.train": str(work / "train.spacy"), "paths.dev": str(work / "dev.spacy")}
     config_data = load_config(config)
-    embed = config_data.get("components", {}).get("tok2vec", {}).get("model", {}).get("embed", {})
-    if embed.get("@architectures") == "saywho.ParsedEmbed.v1":
+    if _embed_config(config_data).get("@architectures") == PARSED_EMBED:
         # The model learns this parser's token vectors: it says so, and is refused with another.
         settings["components.tok2vec.model.embed.parser"] = pipeline_identity(parser)
     settings.update(overrides or {})
@@ -765,8 +773,14 @@ def boundary_model(learned: Learned) -> BoundsModel | None:
     try:
         return _BOUNDS_OF[learned]
     except (KeyError, TypeError):  # not loaded by load_model (TypeError: no weak reference)
-        folder = getattr(learned, "path", None)
-        return None if folder is None else _read_bounds(Path(folder))
+        pass
+    folder = getattr(learned, "path", None)
+    model = None if folder is None else _read_bounds(Path(folder))
+    try:
+        _BOUNDS_OF[learned] = model  # read once for this model, as load_model does
+    except TypeError:
+        pass
+    return model
 
 
 def _read_bounds(folder: Path) -> BoundsModel | None:

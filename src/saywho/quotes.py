@@ -114,6 +114,8 @@ class Quote:
 
 #: Every quotation mark saywho knows, as single characters.
 QUOTE_CHARS = "\"'“”‘’«»„‚‹›"
+#: The double ones: never an apostrophe, so never part of a word at a quotation's edge.
+DOUBLE_QUOTE_CHARS = frozenset("\"“”«»„")
 _DASHES = "\\-\u2010\u2011\u2012\u2013\u2014\u2015"
 _OPENING_MARKS = "\"'\u2018\u201a\u201c\u201e\u00ab\u00bb"  # " ' ‘ ‚ “ „ « »
 _ALL_MARKS = _OPENING_MARKS + "\u2019\u201d"  # ... and ’ ”
