@@ -737,6 +737,19 @@ def test_polnear_convention_runs_the_cue_up_to_its_content_over_times_and_prepos
     assert text[slice(*third.cue[0])] == "told"
 
 
+def test_polnear_convention_leaves_out_an_attribution_inside_another_ones_content():
+    text = "The source added that Clinton told police that she wanted no escort. Aides said it was late.\n"
+    outer, last = _converted(
+        text,
+        ("Clinton told police that she wanted no escort", "added", "The source"),
+        ("she wanted no escort", "told", "Clinton"),
+        ("it was late", "said", "Aides"),
+    )
+    # PolNeAR annotates the outer report only; a report beside it stays.
+    assert text[slice(*outer.cue[0])] == "added"
+    assert text[slice(*last.cue[0])] == "said"
+
+
 def test_polnear_convention_takes_in_manner_adverbs_and_catenatives_but_not_the_source():
     text = "Trump seemed to think that it worked. The senator sharply criticized the plan. The family said it was fine.\n"
     first, second, third = _converted(
