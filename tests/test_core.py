@@ -369,6 +369,50 @@ def test_a_model_first_attribution_replaces_the_rules_reading_of_the_same_statem
     assert learned.source_type == rules.source_type
 
 
+def test_two_statements_the_model_reads_in_one_rules_content_replace_it(monkeypatch):
+    """Rules first (the default CPU model): where the model reads two statements with cues
+    inside what the rules took for one content, its statements replace the rules' reading;
+    one statement there, or one the model's caution leaves out, and the rules' stays."""
+    import saywho.learn
+
+    monkeypatch.setattr(saywho.learn, "model_first", lambda learned: False)
+    text = "China said it was opposed to the test and warned North Korea to refrain from more tests."
+    (rules,) = analyze(text).attributions
+    assert rules.content_text == "it was opposed to the test and warned North Korea to refrain from more tests"
+    two = FixedTagger(
+        ("China", "SOURCE"), ("said", "CUE"), ("it was opposed to the test", "CONTENT"),
+        ("warned", "CUE"), ("North Korea to refrain from more tests", "CONTENT"),
+    )
+    said, warned = analyze(text, learned=two).attributions
+    assert [(a.rule, a.speaker_text, a.cue_text) for a in (said, warned)] == [
+        ("learned", "China", "said"), ("learned", "China", "warned"),
+    ]
+    assert (said.content_text, warned.content_text) == ("it was opposed to the test", "North Korea to refrain from more tests")
+    one = FixedTagger(("China", "SOURCE"), ("said", "CUE"), ("it was opposed to the test", "CONTENT"))
+    assert [a.content_text for a in analyze(text, learned=one).attributions] == [rules.content_text]
+    # "the test" cannot speak: the second statement is left out, and with it the split.
+    mute = FixedTagger(
+        ("China", "SOURCE"), ("said", "CUE"), ("it was opposed", "CONTENT"),
+        ("the test", "SOURCE"), ("warned", "CUE"), ("North Korea to refrain from more tests", "CONTENT"),
+    )
+    assert [a.content_text for a in analyze(text, learned=mute).attributions] == [rules.content_text]
+
+
+def test_a_split_frees_the_quotations_of_the_readings_it_replaces(monkeypatch):
+    import saywho.learn
+
+    monkeypatch.setattr(saywho.learn, "model_first", lambda learned: False)
+    text = "The mayor said the plan failed and added: 'We start again.' The crowd left."
+    tagger = FixedTagger(
+        ("The mayor", "SOURCE"), ("said", "CUE"), ("the plan failed", "CONTENT"),
+        ("added", "CUE"), ("We start again.", "CONTENT"),
+    )
+    attributions = analyze(text, learned=tagger).attributions
+    assert [(a.cue_text, a.content_text) for a in attributions] == [("said", "the plan failed"), ("added", "We start again.")]
+    # The quotation is the second statement's, as a direct quote.
+    assert attributions[1].kind == Kind.DIRECT
+
+
 def test_the_rules_keep_the_quotations_they_attributed():
     text = "'We will win,' the coach said."
     tagger = FixedTagger(("We will win,'", "CONTENT"), ("the coach", "SOURCE"), ("said", "CUE"))

@@ -466,8 +466,9 @@ class _Assembler:
         """Take in the learned model's attributions. Rules first (``model_first`` false, the
         default CPU model): add only what the rules missed, an attribution with a cue and a
         source that can speak, or with no source at all and a finite cue ("it is expected
-        that"). Model first (the accurate mode): the model's attribution replaces the rules'
-        that share content with it. Either way, one over a quotation waits for
+        that"), and the statements it reads where the rules read one
+        (:meth:`_split_by_learned`). Model first (the accurate mode): the model's attribution
+        replaces the rules' that share content with it. Either way, one over a quotation waits for
         :meth:`from_learned_quoted`, after the rules have had the quotes.
 
         Measured on PolNeAR dev and the bundled example before choosing: with the CPU model,
@@ -479,6 +480,8 @@ class _Assembler:
         dev for nothing there. The accurate model is better than the rules on every role, so
         it replaces them."""
         quotations = [(q.start, q.end) for q in self.article.quotations]
+        if not model_first:
+            self._split_by_learned(predicted)
         for attribution in predicted.attributions:
             if not (attribution.content and (attribution.cue or model_first)):
                 continue
@@ -494,6 +497,41 @@ class _Assembler:
                 continue
             self.drafts = [d for d in self.drafts if d not in overlapping]
             self.drafts.append(draft)
+
+    def _split_by_learned(self, predicted: Document) -> None:
+        """Where the learned model reads two or more statements with cues in what the rules
+        took for one reported content ("said it was opposed to the test and warned North
+        Korea to refrain ..."), its statements replace the rules' attribution, and any other
+        attribution of the rules over them (the rules' reading of "warned" inside the first
+        content). Direct quotations stay the rules'. All or nothing: where one of the
+        model's statements is left out (see :meth:`_learned_draft`), the rules' reading stays.
+
+        Measured without the boundary model, which learned from it afterwards: PolNeAR dev
+        exact source / cue / content 73.6 / 70.8 / 53.7 -> 73.9 / 71.4 / 54.2, attribution
+        80.7 -> 81.2; train read by taggers that had not seen it 68.9 / 66.6 / 49.8 -> 69.2 /
+        66.8 / 50.4, attribution 77.5 -> 77.9."""
+        taken: set[int] = set()  # ids of the model's attributions already used
+        for draft in list(self.drafts):
+            if draft.kind == Kind.DIRECT or draft not in self.drafts:
+                continue
+            parts = [
+                a
+                for a in predicted.attributions
+                if a.cue and a.content and id(a) not in taken and overlap(draft.content, a.content)
+            ]
+            if len(parts) < 2:
+                continue
+            replaced = [d for d in self.drafts if d is draft or any(overlap(d.content, a.content) for a in parts)]
+            claimed = set(self.claimed)
+            for d in replaced:  # their quotations are free again, for the model's statements
+                self.claimed.difference_update(id(q) for q in d.quotes)
+            try:
+                replacements = [self._learned_draft(a, cautious=True) for a in parts]
+            except _LeftOut:
+                self.claimed = claimed
+                continue
+            taken.update(id(a) for a in parts)
+            self.drafts = [d for d in self.drafts if d not in replaced] + replacements
 
     def from_learned_quoted(self) -> None:
         """The learned attributions over quotations that no attribution of the rules took."""
