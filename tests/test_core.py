@@ -413,6 +413,17 @@ def test_a_split_frees_the_quotations_of_the_readings_it_replaces(monkeypatch):
     assert attributions[1].kind == Kind.DIRECT
 
 
+def test_a_learned_cue_loses_its_auxiliaries_but_not_a_piece_of_a_word():
+    text = "He repeated his long-standing ideas about trade. They weren't too concerned about the cost."
+    tagger = FixedTagger(
+        ("He", "SOURCE"), ("long-standing ideas about", "CUE"), ("trade", "CONTENT"),
+        ("They", "SOURCE"), ("weren't too concerned about", "CUE"), ("the cost", "CONTENT"),
+    )
+    ideas, concern = analyze(text, learned=tagger).attributions
+    assert ideas.cue_text == "long-standing ideas about"
+    assert concern.cue_text == "too concerned about"
+
+
 def test_the_rules_keep_the_quotations_they_attributed():
     text = "'We will win,' the coach said."
     tagger = FixedTagger(("We will win,'", "CONTENT"), ("the coach", "SOURCE"), ("said", "CUE"))

@@ -750,6 +750,20 @@ def test_polnear_convention_leaves_out_an_attribution_inside_another_ones_conten
     assert text[slice(*last.cue[0])] == "said"
 
 
+def test_polnear_convention_takes_in_contracted_auxiliaries():
+    """PolNeAR train: a cue starts with "'ll", "'ve", "'d", "'re" or "'m" 48 times and
+    follows one 2 times."""
+    text = "They weren’t too concerned about the cost. They’ll present a plan. She can't credibly make fun of it.\n"
+    first, second, third = _converted(
+        text, ("the cost", "too concerned about", "They"), ("a plan", "present", "They"),
+        ("it", "credibly make fun of", "She"),
+    )
+    assert text[slice(*first.cue[0])] == "weren’t too concerned about"
+    # The pronoun stays out: PolNeAR's cue starts at the apostrophe.
+    assert text[slice(*second.cue[0])] == "’ll present"
+    assert text[slice(*third.cue[0])] == "can't credibly make fun of"
+
+
 def test_polnear_convention_takes_in_manner_adverbs_and_catenatives_but_not_the_source():
     text = "Trump seemed to think that it worked. The senator sharply criticized the plan. The family said it was fine.\n"
     first, second, third = _converted(

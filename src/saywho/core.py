@@ -300,6 +300,12 @@ def _finite(verb: Token) -> bool:
 _BRACKETS = {")": "(", "]": "["}
 
 
+def _before_verb(token: Token) -> bool:
+    """Whether ``token`` is a word PolNeAR's cue takes in before its verb and saywho's does
+    not: an auxiliary, a negation, an adverb such as "also" ("has also said")."""
+    return token.lower_ in CUE_PREFIX_WORDS or token.dep_ in ("aux", "auxpass", "neg")
+
+
 def _closes_bracket(span: Span) -> bool:
     """Whether ``span`` ends with a closing bracket whose opening bracket it holds."""
     opening = _BRACKETS.get(span[-1].text)
@@ -599,9 +605,8 @@ class _Assembler:
             if located is not None:
                 _, base, span = located
                 tokens = list(span)
-                while len(tokens) > 1 and (
-                    tokens[0].lower_ in CUE_PREFIX_WORDS or tokens[0].dep_ in ("aux", "auxpass", "neg")
-                ):
+                while len(tokens) > 1 and _before_verb(tokens[0]) and (tokens[0].whitespace_ or _before_verb(tokens[1])):
+                    # Not a piece of a word: "long" of "long-standing"; "were" of "weren't" is.
                     tokens.pop(0)
                 draft.cue = [(base + tokens[0].idx, base + span[-1].idx + len(span[-1].text))]
                 draft.cue_token = span.root

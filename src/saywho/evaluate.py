@@ -695,10 +695,14 @@ def polnear_convention(text: str, document: Document) -> Document:
             floor = max([e for _, e in attribution.speaker if e <= start], default=0)
             while True:
                 found = _PREVIOUS_WORD.search(text, max(floor, start - 40), start)
-                word = found.group(1).lower() if found else ""
+                word = found.group(1).lower().replace("’", "'") if found else ""
                 if "\n" in (found.group(2) if found else "\n") or word.strip(",") != word:
                     break
                 if not _cue_prefix(word):
+                    # "they'll present": the contraction is the cue's, the pronoun is not.
+                    clitic = _CLITIC.search(word)
+                    if clitic:
+                        start = found.start(1) + clitic.start()
                     break
                 start = found.start(1)
             attribution.cue[0] = (start, end)
@@ -749,10 +753,18 @@ _CUE_SUFFIX_WORDS = frozenset(
 
 
 def _cue_prefix(word: str) -> bool:
-    """Whether PolNeAR's cue takes in ``word`` (lower case) right before the verb."""
+    """Whether PolNeAR's cue takes in ``word`` (lower case, straight apostrophes) right
+    before the verb."""
     if word.endswith("n't"):
-        word = word[:-3]
+        word = _NEGATED.get(word[:-3], word[:-3])
     return word in CUE_PREFIX_WORDS or word in _CATENATIVE or word.endswith("ly")
+
+
+#: "can't", "won't", "shan't" without their "n't".
+_NEGATED = {"ca": "can", "wo": "will", "sha": "shall"}
+#: An auxiliary written onto the word before it: "they'll", "we've", "he'd" (not "'s",
+#: which is as often the possessive of a nominal cue: "Clinton's claim that").
+_CLITIC = re.compile(r"(?<=\w)'(?:ll|ve|d|re|m)$")
 
 
 #: Between a source and its cue, nothing but a relative pronoun (and a comma).
