@@ -538,6 +538,11 @@ def test_a_learned_attribution_without_a_source_whose_cue_has_a_mute_subject_is_
     reported = "The latest report suggests a new policy."
     (attribution,) = analyze(reported, learned=tagger).attributions
     assert (attribution.cue_text, attribution.content_text) == ("suggests", "a new policy")
+    # A passive subject and one borrowed from a coordinated verb count too.
+    expected = FixedTagger(("is expected", "CUE"), ("to be ratified in May", "CONTENT"))
+    assert analyze("The accord is expected to be ratified in May.", learned=expected).attributions == []
+    rose = "The import of weapons rose and suggests a new policy."
+    assert analyze(rose, learned=tagger).attributions == []
 
 
 def test_a_learned_source_keeps_its_closing_bracket():

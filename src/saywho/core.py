@@ -314,13 +314,12 @@ def _closes_bracket(span: Span) -> bool:
 
 def _mute_subject(cue: Token, content: Span) -> bool:
     """Whether ``cue`` has a subject outside ``content`` that cannot speak ("the recent import
-    of weapons suggests ..."): without a source, that is the writer's inference from evidence,
-    not an attribution."""
-    for child in cue.children:
-        inside = content.doc is cue.doc and content.start <= child.i < content.end
-        if child.dep_ == "nsubj" and not inside:
-            return not _speaker_like(child.doc[child.left_edge.i : child.i + 1])
-    return False
+    of weapons suggests ...", "the accord is expected to be ratified"): without a source, that
+    is the writer's inference from evidence, not an attribution."""
+    subject = subject_of(cue)
+    if subject is None or (content.doc is cue.doc and content.start <= subject.i < content.end):
+        return False
+    return not _speaker_like(subject.doc[subject.left_edge.i : subject.i + 1])
 
 
 def _learned_mention(span) -> Mention:
