@@ -424,6 +424,25 @@ def test_a_learned_cue_loses_its_auxiliaries_but_not_a_piece_of_a_word():
     assert concern.cue_text == "too concerned about"
 
 
+def test_rules_first_a_learned_source_must_be_able_to_speak(monkeypatch):
+    """Rules first, the model adds an attribution only with a source that can speak: a
+    person, a group ("the family", "a majority of voters"), an institution or a document,
+    not an action ("the president's push for arms production")."""
+    import saywho.learn
+
+    monkeypatch.setattr(saywho.learn, "model_first", lambda learned: False)
+    family = "The family is leaning hard toward the cheaper option."
+    tagger = FixedTagger(("The family", "SOURCE"), ("is leaning hard toward", "CUE"), ("the cheaper option", "CONTENT"))
+    (attribution,) = analyze(family, learned=tagger).attributions
+    assert (attribution.speaker_text, attribution.content_text) == ("The family", "the cheaper option")
+    push = "The president's push for arms production signals a desire to reduce dependence on Moscow."
+    tagger = FixedTagger(
+        ("The president's push for arms production", "SOURCE"), ("signals a desire", "CUE"),
+        ("to reduce dependence on Moscow", "CONTENT"),
+    )
+    assert analyze(push, learned=tagger).attributions == []
+
+
 def test_the_rules_keep_the_quotations_they_attributed():
     text = "'We will win,' the coach said."
     tagger = FixedTagger(("We will win,'", "CONTENT"), ("the coach", "SOURCE"), ("said", "CUE"))
