@@ -147,6 +147,19 @@ def test_normalise_trims_all_quote_styles_and_edge_punctuation():
     assert normalise(text, [colon]) == (colon,)
 
 
+def test_normalise_joins_pieces_with_only_marks_between_them():
+    text = "“We won. We will win again,” he said, “and soon.”"
+    whole = at("We won. We will win again", text)
+    sentences = [at("We won", text), at("We will win again", text)]
+    assert normalise(text, sentences) == (whole,)
+    # Touching and overlapping pieces cover the same words as one piece.
+    touching = [(whole[0], whole[0] + 3), (whole[0] + 3, whole[1])]
+    assert normalise(text, touching) == (whole,)
+    assert normalise(text, [whole, at("We will win again", text)]) == (whole,)
+    # Words between two pieces keep them apart ("he said").
+    assert normalise(text, [whole, at("and soon", text)]) == (whole, at("and soon", text))
+
+
 def test_partial_overlap_is_overlap_but_not_exact():
     predicted = document(pred([at("We will win")], [at("said")], [at("Smith said")], kind="direct"))
     report = score([(gold_doc(G_SMITH), predicted)])

@@ -40,7 +40,9 @@ Roles (content, cue, source)
       each gold and each predicted instance is used at most once.
     * *Exact match*: the two span lists are equal after normalising every piece by trimming,
       from both ends, whitespace, quotation marks (``" “ ” ‘ ’ ' « » „ ‚ ‹ ›``) and the edge
-      punctuation ``, . ; :``; pieces that become empty are dropped. An instance made only of
+      punctuation ``, . ; :``; pieces that become empty are dropped, and pieces with nothing
+      but such characters between them are joined (``"We won." + "We will."`` and ``"We won.
+      We will."`` are one content, as are two pieces that touch). An instance made only of
       such marks (a colon or a quotation mark annotated as the cue) would become empty: it is
       compared with only whitespace trimmed instead; an instance of whitespace only matches
       nothing. One-to-one: each gold instance, in text order, takes the
@@ -503,9 +505,15 @@ def load_gold_file(path: str | Path) -> GoldDocument:
 
 def normalise(text: str, spans: Sequence[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
     """Spans with whitespace, quotation marks and , . ; : trimmed from both ends of each piece;
-    pieces that become empty are dropped. When every piece becomes empty, the pieces with only
-    whitespace trimmed are returned instead."""
-    out = trim_spans(text, spans, _TRIM)
+    pieces that become empty are dropped, pieces with only those characters between them
+    joined. When every piece becomes empty, the pieces with only whitespace trimmed are
+    returned instead."""
+    out: list[tuple[int, int]] = []
+    for start, end in trim_spans(text, spans, _TRIM):
+        if out and all(c.isspace() or c in _TRIM for c in text[out[-1][1] : start]):
+            out[-1] = (out[-1][0], max(out[-1][1], end))
+        else:
+            out.append((start, end))
     # A role made only of marks (a colon or a quotation mark as the cue) keeps its marks.
     return tuple(out or trim_spans(text, spans))
 
