@@ -691,41 +691,52 @@ def polnear_convention(text: str, document: Document) -> Document:
     that ..." is one attribution to PolNeAR, two to saywho, which keeps the inner report as
     a claim of its own. The inner one is left out of the copy."""
     converted = document.model_copy(deep=True)
-    for attribution in converted.attributions:
-        if attribution.content:
-            start, end = attribution.content[0]
-            found = _COMPLEMENTIZER.search(text, max(0, start - 12), start)
-            if found:
-                attribution.content[0] = (found.start(), end)
-        if attribution.cue:
-            start, end = attribution.cue[0]
-            # Never into the source ("the family said"): only words after it.
-            floor = max([e for _, e in attribution.speaker if e <= start], default=0)
-            while True:
-                found = _PREVIOUS_WORD.search(text, max(floor, start - 40), start)
-                word = found.group(1).lower().replace("’", "'") if found else ""
-                if "\n" in (found.group(2) if found else "\n") or word.strip(",") != word:
-                    break
-                if not _cue_prefix(word):
-                    # "they'll present": the contraction is the cue's, the pronoun is not.
-                    clitic = _CLITIC.search(word)
-                    if clitic:
-                        start = found.start(1) + clitic.start()
-                    break
-                start = found.start(1)
-            attribution.cue[0] = (start, end)
-            if attribution.content:
-                content_start = attribution.content[0][0]
-                gap = _CUE_TO_CONTENT.fullmatch(text, end, content_start) if end <= content_start else None
-                if gap and gap.group(1) and all(w.lower() in _CUE_SUFFIX_WORDS for w in gap.group(1).split()):
-                    attribution.cue[-1] = (attribution.cue[-1][0], gap.end(1))
-            if len(attribution.speaker) == 1 and attribution.speaker[0][1] <= start:
-                # "Lukashenko, who had insisted": saywho names the antecedent, PolNeAR the pronoun.
-                relative = _RELATIVE_BEFORE_CUE.fullmatch(text, attribution.speaker[0][1], start)
-                if relative:
-                    attribution.speaker[0] = relative.span(1)
+    for a in converted.attributions:
+        a.content, a.cue, a.speaker = polnear_spans(text, a.content, a.cue, a.speaker)
     converted.attributions = [a for a in converted.attributions if not _nested(a, converted.attributions)]
     return converted
+
+
+def polnear_spans(
+    text: str, content: SpanList, cue: SpanList, speaker: SpanList
+) -> tuple[SpanList, SpanList, SpanList]:
+    """One attribution's content, cue and source spans in PolNeAR's convention (see
+    :func:`polnear_convention`), as new lists."""
+    content, cue, speaker = list(content), list(cue), list(speaker)
+    if content:
+        start, end = content[0]
+        found = _COMPLEMENTIZER.search(text, max(0, start - 12), start)
+        if found:
+            content[0] = (found.start(), end)
+    if not cue:
+        return content, cue, speaker
+    start, end = cue[0]
+    # Never into the source ("the family said"): only words after it.
+    floor = max([e for _, e in speaker if e <= start], default=0)
+    while True:
+        found = _PREVIOUS_WORD.search(text, max(floor, start - 40), start)
+        word = found.group(1).lower().replace("’", "'") if found else ""
+        if "\n" in (found.group(2) if found else "\n") or word.strip(",") != word:
+            break
+        if not _cue_prefix(word):
+            # "they'll present": the contraction is the cue's, the pronoun is not.
+            clitic = _CLITIC.search(word)
+            if clitic:
+                start = found.start(1) + clitic.start()
+            break
+        start = found.start(1)
+    cue[0] = (start, end)
+    if content:
+        content_start = content[0][0]
+        gap = _CUE_TO_CONTENT.fullmatch(text, end, content_start) if end <= content_start else None
+        if gap and gap.group(1) and all(w.lower() in _CUE_SUFFIX_WORDS for w in gap.group(1).split()):
+            cue[-1] = (cue[-1][0], gap.end(1))
+    if len(speaker) == 1 and speaker[0][1] <= start:
+        # "Lukashenko, who had insisted": saywho names the antecedent, PolNeAR the pronoun.
+        relative = _RELATIVE_BEFORE_CUE.fullmatch(text, speaker[0][1], start)
+        if relative:
+            speaker[0] = relative.span(1)
+    return content, cue, speaker
 
 
 def _nested(attribution: Attribution, attributions: Sequence[Attribution]) -> bool:
