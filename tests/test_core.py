@@ -443,6 +443,33 @@ def test_rules_first_a_learned_source_must_be_able_to_speak(monkeypatch):
     assert analyze(push, learned=tagger).attributions == []
 
 
+def test_the_arbiter_of_a_learned_model_may_take_the_tagger_s_source(monkeypatch, tmp_path):
+    """Rules first, where the tagger reads the rules' statement with another source, the
+    model's arbiter (weights in bounds.json) picks one; without weights the rules' stands."""
+    import saywho.learn
+    from saywho.bounds import BoundsModel
+    from saywho.learn import BOUNDS_FILE
+
+    monkeypatch.setattr(saywho.learn, "model_first", lambda learned: False)
+    text = "The spokesman for the mayor, John Smith, said the plan failed."
+    (rules,) = analyze(text).attributions
+    assert rules.speaker_text == "The spokesman for the mayor, John Smith"
+
+    def tagger_with(weights):
+        tagger = FixedTagger(("John Smith", "SOURCE"), ("said", "CUE"), ("the plan failed", "CONTENT"))
+        folder = tmp_path / str(len(weights))
+        folder.mkdir()
+        BoundsModel(weights).to_disk(folder / BOUNDS_FILE)
+        tagger.path = folder
+        return tagger
+
+    (kept,) = analyze(text, learned=tagger_with({})).attributions
+    assert (kept.rule, kept.speaker_text) == (rules.rule, rules.speaker_text)
+    (taken,) = analyze(text, learned=tagger_with({"source:T:pos=PROPN": 3.0})).attributions
+    assert (taken.rule, taken.speaker_text, taken.content_text) == (rules.rule, "John Smith", "the plan failed")
+    assert text[slice(*taken.speaker[0])] == "John Smith"
+
+
 def test_the_rules_keep_the_quotations_they_attributed():
     text = "'We will win,' the coach said."
     tagger = FixedTagger(("We will win,'", "CONTENT"), ("the coach", "SOURCE"), ("said", "CUE"))

@@ -20,6 +20,7 @@ from saywho import __version__
 from saywho.cues import CUE_PREFIX_WORDS, DOCUMENT_NOUNS, OBJECT_VERBS, PREPOSITION_VERBS, SPEECH_VERBS, XCOMP_VERBS, according_to, is_cue_verb, verb_cue
 from saywho.model import Attribution, Document, Kind, Resolution, SourceType, document_id, overlap, trim_spans
 from saywho.bounds import REPORTED, Boundable, BoundsModel, hints_for, refine_all, skippable
+from saywho.arbiter import ROLES, Choice, choice, pick
 from saywho.quotes import DOUBLE_QUOTE_CHARS, QUOTE_CHARS, Quote, find_quotes
 from saywho.resolve import Cluster, EntityIndex
 from saywho.speakers import (
@@ -579,16 +580,7 @@ class _Assembler:
             if _mute_subject(cue[2].root, content[2]):
                 raise _LeftOut("it has no source, and its cue's subject cannot speak")
         else:
-            speaker = self._span_at(*attribution.speaker[0])
-            if speaker is None:
-                raise _LeftOut("its source is not on the article's tokens")
-            _, base, span = speaker
-            # "one defense expert," -> "one defense expert": the model's edges may take
-            # punctuation; a closing bracket stays with its opening one ("Harry Reid (D-Nev.)").
-            while len(span) > 1 and (span[-1].is_punct or span[-1].is_space) and not _closes_bracket(span):
-                span = span[:-1]
-            while len(span) > 1 and (span[0].is_punct or span[0].is_space):
-                span = span[1:]
+            base, span = self._learned_source(attribution)
             if cautious and not _speaker_like(span):
                 raise _LeftOut("its source cannot speak")
             mention = _learned_mention(span)
@@ -605,27 +597,51 @@ class _Assembler:
         self._take_boundaries(draft, attribution)
         return draft
 
+    def _learned_source(self, attribution: Attribution) -> tuple[int, Span]:
+        """(chunk offset, Span) of the learned attribution's source, its edge punctuation
+        trimmed. Raises :class:`_LeftOut` where it does not fall on the article's tokens."""
+        speaker = self._span_at(*attribution.speaker[0])
+        if speaker is None:
+            raise _LeftOut("its source is not on the article's tokens")
+        _, base, span = speaker
+        # "one defense expert," -> "one defense expert": the model's edges may take
+        # punctuation; a closing bracket stays with its opening one ("Harry Reid (D-Nev.)").
+        while len(span) > 1 and (span[-1].is_punct or span[-1].is_space) and not _closes_bracket(span):
+            span = span[:-1]
+        while len(span) > 1 and (span[0].is_punct or span[0].is_space):
+            span = span[1:]
+        return base, span
+
+    def _learned_cue(self, attribution: Attribution) -> tuple[int, Span] | None:
+        """(chunk offset, Span) of the learned attribution's cue in saywho's convention,
+        without the auxiliaries and adverbs PolNeAR's takes in ("has also said" -> "said");
+        None where it has no cue on the article's tokens."""
+        located = self._span_at(*attribution.cue[0]) if attribution.cue else None
+        if located is None:
+            return None
+        _, base, span = located
+        while len(span) > 1 and _before_verb(span[0]) and (span[0].whitespace_ or _before_verb(span[1])):
+            # Not a piece of a word: "long" of "long-standing"; "were" of "weren't" is.
+            span = span[1:]
+        return base, span
+
     def _take_boundaries(self, draft: _Draft, attribution: Attribution) -> None:
         """The learned attribution's content and cue on ``draft``, in saywho's convention:
         the model learned PolNeAR's, whose content starts with "that" and whose cue takes in
         auxiliaries and adverbs ("has also said")."""
-        if attribution.cue:
-            located = self._span_at(*attribution.cue[0])
-            if located is not None:
-                _, base, span = located
-                tokens = list(span)
-                while len(tokens) > 1 and _before_verb(tokens[0]) and (tokens[0].whitespace_ or _before_verb(tokens[1])):
-                    # Not a piece of a word: "long" of "long-standing"; "were" of "weren't" is.
-                    tokens.pop(0)
-                draft.cue = [(base + tokens[0].idx, base + span[-1].idx + len(span[-1].text))]
-                draft.cue_token = span.root
-                if draft.speaker is not None:
-                    # The rules' reading of the same cue: a hint for the boundary model.
-                    mention = draft.speaker
-                    exclude = set(range(mention.start, mention.end)) | {t.i for t in span}
-                    reading = _char_spans(span.doc, _content_tokens(span.root, exclude)[0], base)
-                    if reading:
-                        draft.hints = [reading]
+        located = self._learned_cue(attribution)
+        if located is not None:
+            base, trimmed = located
+            draft.cue = [(base + trimmed.start_char, base + trimmed.end_char)]
+            span = self._span_at(*attribution.cue[0])[2]
+            draft.cue_token = span.root
+            if draft.speaker is not None:
+                # The rules' reading of the same cue: a hint for the boundary model.
+                mention = draft.speaker
+                exclude = set(range(mention.start, mention.end)) | {t.i for t in span}
+                reading = _char_spans(span.doc, _content_tokens(span.root, exclude)[0], base)
+                if reading:
+                    draft.hints = [reading]
         content = list(attribution.content)
         start, end = content[0]
         after = _COMPLEMENTIZER.match(self.article.text, start, end)
@@ -687,6 +703,60 @@ class _Assembler:
             for d in self.drafts
             if d.kind in REPORTED and d.content
         ]
+
+    def choices(self, alone: Document | None) -> list[tuple[_Draft, Choice, tuple[int, Span]]]:
+        """The rules' attributions that the tagger (``alone``) read as one statement with
+        another cue or source: the choice between the two readings (:mod:`saywho.arbiter`),
+        with the tagger's reading as (chunk offset, Span)."""
+        out: list[tuple[_Draft, Choice, tuple[int, Span]]] = []
+        if alone is None:
+            return out
+        for draft in self.drafts:
+            if draft.rule == "learned" or not (draft.content and draft.cue and draft.speaker):
+                continue
+            readings = [a for a in alone.attributions if a.content and overlap(a.content, draft.content)]
+            # One statement to both readers: a reading over two of the rules' attributions
+            # (one inside the other's content) would give the inner one the outer cue.
+            if len(readings) != 1 or any(
+                d is not draft and overlap(d.content, readings[0].content) for d in self.drafts
+            ):
+                continue
+            located = self._span_at(*draft.cue[0])
+            if located is None:
+                continue
+            speaker = draft.speaker
+            theirs = {"cue": self._learned_cue(readings[0]), "source": None}
+            if readings[0].speaker:
+                try:
+                    theirs["source"] = self._learned_source(readings[0])
+                except _LeftOut:
+                    pass
+            ours = {"cue": located[2], "source": speaker.head.doc[speaker.start : speaker.end]}
+            spans = {"cue": draft.cue, "source": [speaker.char_span(draft.speaker_base)]}
+            bases = {"cue": located[1], "source": draft.speaker_base}
+            for role in ROLES:
+                if theirs[role] is None:
+                    continue
+                base, span = theirs[role]
+                if span.doc is not ours[role].doc or (span.start, span.end) == (ours[role].start, ours[role].end):
+                    continue
+                found = choice(
+                    role, draft.rule, draft.content, spans["cue"], spans["source"], ours[role], span, bases[role]
+                )
+                out.append((draft, found, (base, span)))
+        return out
+
+    def arbitrate(self, model: BoundsModel, alone: Document | None) -> None:
+        """Each choice of :meth:`choices` settled by ``model``: the tagger's cue or source
+        where the model prefers it."""
+        for draft, found, (base, span) in self.choices(alone):
+            if pick(model, found) != 1:
+                continue
+            if found.role == "cue":
+                draft.cue = [(base + span.start_char, base + span.end_char)]
+                draft.cue_token = span.root
+            else:
+                draft.speaker, draft.speaker_base = _learned_mention(span), base
 
     def refine_contents(self, model: BoundsModel, alone: Document | None) -> None:
         """Reported contents with their start and end where the boundary model puts them
@@ -1004,11 +1074,23 @@ def _assemble(
     return assembler, alone
 
 
-def boundary_items(text: str, chunks: list[tuple[Doc, int]], learned: Learned | None) -> list[Boundable]:
+def boundary_items(
+    text: str, chunks: list[tuple[Doc, int]], learned: Learned | None, arbiter: BoundsModel | None = None
+) -> list[Boundable]:
     """What the boundary model reads of the article's reported attributions, as it would
-    see them in :func:`analyze` (the material :func:`saywho.learn.fit_boundaries` learns from)."""
+    see them in :func:`analyze` once ``arbiter`` settled the cues and sources (the material
+    :func:`saywho.learn.fit_boundaries` learns from)."""
     assembler, alone = _assemble(text, chunks, learned)
+    if arbiter is not None:
+        assembler.arbitrate(arbiter, alone)
     return [item for _, item in assembler.boundables(alone)]
+
+
+def arbiter_choices(text: str, chunks: list[tuple[Doc, int]], learned: Learned) -> list[Choice]:
+    """The cue and source choices of the article (:mod:`saywho.arbiter`), as the analysis
+    meets them (the material :func:`saywho.learn.fit_boundaries` learns from)."""
+    assembler, alone = _assemble(text, chunks, learned)
+    return [found for _, found, _ in assembler.choices(alone)]
 
 
 def _document(
@@ -1027,6 +1109,7 @@ def _document(
 
         boundaries = boundary_model(learned)
         if boundaries is not None:
+            assembler.arbitrate(boundaries, alone)
             assembler.refine_contents(boundaries, alone)
     article = assembler.article
     assembler.describe_sources()

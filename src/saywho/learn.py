@@ -748,15 +748,23 @@ def fit_boundaries(
     tagger read ``golds`` (``parsed``: their en_core_web_sm Docs). Article ``i`` is read by
     ``readers[i % len(readers)]``, a tagger trained without it: a tagger's reading of its
     own training articles is far better than of new ones, and so would be its hints."""
-    from saywho import bounds
-    from saywho.core import boundary_items
+    from saywho import arbiter, bounds
+    from saywho.core import arbiter_choices, boundary_items
 
+    pairs = list(enumerate(zip(golds, parsed, strict=True)))
+    # First the cue and source arbiter, then the boundaries of the contents it leaves.
+    choices = []
+    for i, (gold, doc) in pairs:
+        choices.extend(arbiter.training_examples(gold, arbiter_choices(gold.text, [(doc, 0)], readers[i % len(readers)])))
+    report(f"fitting the cue and source arbiter to {len(choices)} choices ...")
+    chooser = bounds.train(choices)
     examples = []
-    for i, (gold, doc) in enumerate(zip(golds, parsed, strict=True)):
-        items = boundary_items(gold.text, [(doc, 0)], readers[i % len(readers)])
+    for i, (gold, doc) in pairs:
+        items = boundary_items(gold.text, [(doc, 0)], readers[i % len(readers)], chooser)
         examples.extend(bounds.training_examples(gold, items, doc))
     report(f"fitting the content-boundary model to {len(examples)} start and end decisions ...")
-    return bounds.train(examples)
+    edges = bounds.train(examples)
+    return bounds.BoundsModel({**chooser.weights, **edges.weights})
 
 
 #: The content-boundary model's file in a model folder (see :mod:`saywho.bounds`).
