@@ -22,7 +22,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 help:
 	@echo "make demo    install saywho in $(VENV) and analyse $(EXAMPLE).txt"
-	@echo "make test    install the dev requirements in $(VENV) and run the tests"
+	@echo "make test    install the dev requirements in $(VENV), run the tests and the accuracy gate"
 	@echo "make bench   words per second: bare spaCy against saywho, on PolNeAR dev"
 	@echo "make eval    score against PolNeAR dev and the example's gold file"
 	@echo "make schema  write the JSON schema of the output to schema/document.schema.json"
@@ -46,6 +46,7 @@ demo: $(VENV)/.installed-main
 
 test: $(VENV)/.installed-dev
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python bench/accuracy_gate.py --dev $(POLNEAR_DEV)
 
 bench: $(VENV)/.installed-main
 	$(BIN)/python bench/bench.py
