@@ -141,6 +141,9 @@ def test_normalise_trims_all_quote_styles_and_edge_punctuation():
     marked = ["«Bonjour»", "„Hallo“", "‚hi‘", "‘one’", "“two,”", "'three';", '"four":']
     for word, piece in zip(words, marked):
         assert normalise(text, [at(piece, text)]) == (at(word, text),)
+    # The dashes around an apposition are edges too; a hyphen inside a word is not.
+    text2 = "Kall -- co-editor of the book -- said so."
+    assert normalise(text2, [at("Kall -- co-editor of the book --", text2)]) == (at("Kall -- co-editor of the book", text2),)
     # A piece made of marks only is dropped; an instance of marks only keeps them.
     colon = at(":", text)
     assert normalise(text, [colon, at("four", text)]) == (at("four", text),)
