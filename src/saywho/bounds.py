@@ -15,7 +15,7 @@ read the PolNeAR train articles (:func:`saywho.learn.fit_boundaries`), kept as J
 their edges.
 
 Measured on PolNeAR dev with the shipped tagger: exact content F1 55.5 without ``bounds.json``,
-57.9 with it (with the cue and source arbiter of :mod:`saywho.arbiter`, whose weights it
+58.0 with it (with the cue and source arbiter of :mod:`saywho.arbiter`, whose weights it
 also holds).
 """
 
