@@ -612,18 +612,19 @@ class _Assembler:
             span = span[1:]
         return base, span
 
-    def _learned_cue(self, attribution: Attribution) -> tuple[int, Span] | None:
-        """(chunk offset, Span) of the learned attribution's cue in saywho's convention,
-        without the auxiliaries and adverbs PolNeAR's takes in ("has also said" -> "said");
-        None where it has no cue on the article's tokens."""
+    def _learned_cue(self, attribution: Attribution) -> tuple[int, Span, Span] | None:
+        """(chunk offset, Span in saywho's convention, Span as the model read it) of the
+        learned attribution's cue: saywho's is without the auxiliaries and adverbs PolNeAR's
+        takes in ("has also said" -> "said"). None where it has no cue on the article's tokens."""
         located = self._span_at(*attribution.cue[0]) if attribution.cue else None
         if located is None:
             return None
-        _, base, span = located
+        _, base, read = located
+        span = read
         while len(span) > 1 and _before_verb(span[0]) and (span[0].whitespace_ or _before_verb(span[1])):
             # Not a piece of a word: "long" of "long-standing"; "were" of "weren't" is.
             span = span[1:]
-        return base, span
+        return base, span, read
 
     def _take_boundaries(self, draft: _Draft, attribution: Attribution) -> None:
         """The learned attribution's content and cue on ``draft``, in saywho's convention:
@@ -631,9 +632,8 @@ class _Assembler:
         auxiliaries and adverbs ("has also said")."""
         located = self._learned_cue(attribution)
         if located is not None:
-            base, trimmed = located
+            base, trimmed, span = located
             draft.cue = [(base + trimmed.start_char, base + trimmed.end_char)]
-            span = self._span_at(*attribution.cue[0])[2]
             draft.cue_token = span.root
             if draft.speaker is not None:
                 # The rules' reading of the same cue: a hint for the boundary model.
@@ -725,7 +725,8 @@ class _Assembler:
             if located is None:
                 continue
             speaker = draft.speaker
-            theirs = {"cue": self._learned_cue(readings[0]), "source": None}
+            cue_read = self._learned_cue(readings[0])
+            theirs = {"cue": cue_read[:2] if cue_read else None, "source": None}
             if readings[0].speaker:
                 try:
                     theirs["source"] = self._learned_source(readings[0])

@@ -744,8 +744,9 @@ def fit_boundaries(
     readers: Sequence[Learned],
     report: Callable[[str], None] = lambda line: None,
 ) -> BoundsModel:
-    """The content-boundary model (:mod:`saywho.bounds`) fitted to how the rules and a
-    tagger read ``golds`` (``parsed``: their en_core_web_sm Docs). Article ``i`` is read by
+    """The content-boundary model (:mod:`saywho.bounds`) and the cue and source arbiter
+    (:mod:`saywho.arbiter`), one table of weights, fitted to how the rules and a tagger read
+    ``golds`` (``parsed``: their en_core_web_sm Docs). Article ``i`` is read by
     ``readers[i % len(readers)]``, a tagger trained without it: a tagger's reading of its
     own training articles is far better than of new ones, and so would be its hints."""
     from saywho import arbiter, bounds
