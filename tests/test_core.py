@@ -470,6 +470,15 @@ def test_the_arbiter_of_a_learned_model_may_take_the_tagger_s_source(monkeypatch
     assert text[slice(*taken.speaker[0])] == "John Smith"
 
 
+def test_a_learned_content_without_words_is_left_out():
+    """Found by the span property test with the default model: the tagger read the closing
+    guillemet alone as a content ('«Yes», said Tom')."""
+    text = "Prices rose.’«Yes», said Tom."
+    tagger = FixedTagger(("»", "CONTENT"), ("said", "CUE"), ("Tom", "SOURCE"))
+    attributions = analyze(text, learned=tagger).attributions
+    assert [a.content_text for a in attributions] == ["Yes"]
+
+
 def test_the_rules_keep_the_quotations_they_attributed():
     text = "'We will win,' the coach said."
     tagger = FixedTagger(("We will win,'", "CONTENT"), ("the coach", "SOURCE"), ("said", "CUE"))

@@ -57,6 +57,33 @@ def test_spans_on_sentences_with_quotes(text):
     check_spans(text, analyze(text))
 
 
+SENTENCES = st.lists(st.sampled_from([
+    '"We will win," said Anna Berg.', "Critics say the law is unfair and warned the minister.",
+    "'It is over,' he said.", "According to the report, prices rose.", "“Unclosed quote",
+    "the 'Oreshnik' system", "’", "«Yes», said Tom.", "\n", " ", "The spokesman, Anna Berg, said it failed.",
+    "It is expected that prices will rise.", "He said it was opposed to the test and warned them to stop.",
+    "Officials said the plan -- a long-standing one -- failed, aides added.",
+]), min_size=1, max_size=12).map("".join)
+
+_DEFAULT = []
+
+
+def default_model():
+    """The shipped model, loaded once: the learned paths (the model's additions, the split of
+    a rules' content, the arbiter, the boundary model) must keep the spans exact too."""
+    if not _DEFAULT:
+        from saywho.learn import load_model
+
+        _DEFAULT.append(load_model("default"))
+    return _DEFAULT[0]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(TEXTS, SENTENCES))
+def test_spans_slice_text_exactly_with_the_default_model(text):
+    check_spans(text, analyze(text, learned=default_model()))
+
+
 @settings(max_examples=40, deadline=None)
 @given(TEXTS)
 def test_json_round_trip(text):

@@ -563,13 +563,15 @@ class _Assembler:
     def _learned_draft(self, attribution: Attribution, *, cautious: bool) -> _Draft:
         """A draft of a learned attribution in saywho's span convention. Raises
         :class:`_LeftOut` where its spans do not fall on the article's tokens, where its
-        content is a request for anonymity, where it has no source and no finite cue or a
+        content has no words or is a request for anonymity, where it has no source and no finite cue or a
         subject that cannot speak, or (``cautious``) where its source cannot speak."""
         content = self._span_at(*attribution.content[0])
         if content is None:
             raise _LeftOut("its content is not on the article's tokens")
         if _ANONYMITY_REQUEST.match(self.article.text, *attribution.content[0]):
             raise _LeftOut("its content is a request for anonymity, which describes the source")
+        if not any(c.isalnum() for s, e in attribution.content for c in self.article.text[s:e]):
+            raise _LeftOut("its content has no words")  # a quotation mark alone: '«Yes», said Tom'
         mention, base = None, 0
         if not attribution.speaker:
             # No source ("It is expected that ..."): only with a finite cue, not a participle
