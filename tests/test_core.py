@@ -479,6 +479,33 @@ def test_a_learned_content_without_words_is_left_out():
     assert [a.content_text for a in attributions] == ["Yes"]
 
 
+def test_the_arbiter_may_give_a_learned_attribution_the_rules_reading_of_its_subject(monkeypatch, tmp_path):
+    """An attribution the model added keeps the model's source on a tie; the arbiter may
+    prefer the rules' reading of its cue's subject."""
+    import saywho.learn
+    from saywho.bounds import BoundsModel
+    from saywho.learn import BOUNDS_FILE
+
+    monkeypatch.setattr(saywho.learn, "model_first", lambda learned: False)
+    text = "The spokesman for the mayor, John Smith, took aim at the plan for its cost."
+    assert analyze(text).attributions == []
+
+    def analysed(weights):
+        tagger = FixedTagger(("John Smith", "SOURCE"), ("took aim at", "CUE"), ("the plan for its cost", "CONTENT"))
+        folder = tmp_path / str(len(weights))
+        folder.mkdir()
+        BoundsModel(weights).to_disk(folder / BOUNDS_FILE)
+        tagger.path = folder
+        (attribution,) = analyze(text, learned=tagger).attributions
+        return attribution
+
+    kept = analysed({})
+    assert (kept.rule, kept.speaker_text) == ("learned", "John Smith")
+    taken = analysed({"source:R:pos=NOUN": 3.0})
+    assert (taken.rule, taken.speaker_text) == ("learned", "The spokesman for the mayor, John Smith")
+    assert text[slice(*taken.speaker[0])] == taken.speaker_text
+
+
 def test_the_rules_keep_the_quotations_they_attributed():
     text = "'We will win,' the coach said."
     tagger = FixedTagger(("We will win,'", "CONTENT"), ("the coach", "SOURCE"), ("said", "CUE"))

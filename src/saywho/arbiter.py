@@ -79,19 +79,30 @@ def _features(role: str, rule: str, content: SpanList, mine: Span, other: Span, 
     return out
 
 
-def choice(role: str, rule: str, content: SpanList, cue: SpanList, speaker: SpanList, rules: Span, tagger: Span, base: int) -> Choice:
-    """The choice between the rules' reading ``rules`` and the tagger's ``tagger`` (two
-    Spans of one chunk Doc at character offset ``base``) of ``role``."""
+def choice(
+    role: str,
+    rule: str,
+    content: SpanList,
+    cue: SpanList,
+    speaker: SpanList,
+    rules: Span,
+    tagger: Span,
+    base: int,
+    keep: int = 0,
+) -> Choice:
+    """The choice between the rules' reading ``rules`` (option 0) and the tagger's
+    ``tagger`` (option 1), two Spans of one chunk Doc at character offset ``base``, of
+    ``role``; ``keep``: the attribution's own reading, which stands on a tie."""
     features = [
         [f"{role}:{who}:{f}" for f in _features(role, rule, content, mine, other, base)]
         for who, mine, other in (("R", rules, tagger), ("T", tagger, rules))
     ]
     options = tuple([(base + s.start_char, base + s.end_char)] for s in (rules, tagger))
-    return Choice(role, content, cue, speaker, options, Decision(role, 0, [0, 1], features))  # type: ignore[arg-type]
+    return Choice(role, content, cue, speaker, options, Decision(role, keep, [0, 1], features))  # type: ignore[arg-type]
 
 
 def pick(model: BoundsModel, found: Choice) -> int:
-    """0 for the rules' reading, 1 for the tagger's; the rules' on a tie."""
+    """0 for the rules' reading, 1 for the tagger's; the attribution's own on a tie."""
     return best(model, found.decision)
 
 

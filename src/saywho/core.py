@@ -706,15 +706,24 @@ class _Assembler:
             if d.kind in REPORTED and d.content
         ]
 
-    def choices(self, alone: Document | None) -> list[tuple[_Draft, Choice, tuple[int, Span]]]:
-        """The rules' attributions that the tagger (``alone``) read as one statement with
-        another cue or source: the choice between the two readings (:mod:`saywho.arbiter`),
-        with the tagger's reading as (chunk offset, Span)."""
-        out: list[tuple[_Draft, Choice, tuple[int, Span]]] = []
+    def choices(self, alone: Document | None) -> list[tuple[_Draft, Choice]]:
+        """The choices between the rules' and the tagger's readings (:mod:`saywho.arbiter`):
+        for an attribution of the rules that the tagger (``alone``) read as one statement
+        with another cue or source, and for the source of one the tagger added, where the
+        rules read its cue's subject otherwise."""
+        out: list[tuple[_Draft, Choice]] = []
         if alone is None:
             return out
         for draft in self.drafts:
-            if draft.rule == "learned" or not (draft.content and draft.cue and draft.speaker):
+            if not (draft.content and draft.cue and draft.speaker):
+                continue
+            located = self._span_at(*draft.cue[0])
+            if located is None:
+                continue
+            if draft.rule == "learned":
+                found = self._subject_choice(draft, located[2])
+                if found is not None:
+                    out.append((draft, found))
                 continue
             readings = [a for a in alone.attributions if a.content and overlap(a.content, draft.content)]
             # One statement to both readers: a reading over two of the rules' attributions
@@ -722,9 +731,6 @@ class _Assembler:
             if len(readings) != 1 or any(
                 d is not draft and overlap(d.content, readings[0].content) for d in self.drafts
             ):
-                continue
-            located = self._span_at(*draft.cue[0])
-            if located is None:
                 continue
             speaker = draft.speaker
             cue_read = self._learned_cue(readings[0])
@@ -740,24 +746,41 @@ class _Assembler:
             for role in ROLES:
                 if theirs[role] is None:
                     continue
-                base, span = theirs[role]
+                _, span = theirs[role]
                 if span.doc is not ours[role].doc or (span.start, span.end) == (ours[role].start, ours[role].end):
                     continue
                 found = choice(
                     role, draft.rule, draft.content, spans["cue"], spans["source"], ours[role], span, bases[role]
                 )
-                out.append((draft, found, (base, span)))
+                out.append((draft, found))
         return out
 
+    def _subject_choice(self, draft: _Draft, cue: Span) -> Choice | None:
+        """The choice between the source the tagger gave its attribution and the rules'
+        reading of its cue's subject, where they differ; the tagger's stands on a tie."""
+        token = draft.cue_token
+        if token is None or token.doc is not cue.doc:
+            return None
+        mention, _ = _speaker_of(token)
+        speaker = draft.speaker
+        if mention is None or (mention.start, mention.end) == (speaker.start, speaker.end) or speaker.head.doc is not token.doc:
+            return None
+        base = draft.speaker_base
+        rules, tagger = token.doc[mention.start : mention.end], token.doc[speaker.start : speaker.end]
+        return choice(
+            "source", draft.rule, draft.content, draft.cue, [speaker.char_span(base)], rules, tagger, base, keep=1
+        )
+
     def arbitrate(self, model: BoundsModel, alone: Document | None) -> None:
-        """Each choice of :meth:`choices` settled by ``model``: the tagger's cue or source
-        where the model prefers it."""
-        for draft, found, (base, span) in self.choices(alone):
-            if pick(model, found) != 1:
+        """Each choice of :meth:`choices` settled by ``model``: the reading it prefers
+        replaces the attribution's where they differ."""
+        for draft, found in self.choices(alone):
+            chosen = pick(model, found)
+            if chosen == found.decision.proposed:
                 continue
+            _, base, span = self._span_at(*found.options[chosen][0])
             if found.role == "cue":
-                draft.cue = [(base + span.start_char, base + span.end_char)]
-                draft.cue_token = span.root
+                draft.cue, draft.cue_token = list(found.options[chosen]), span.root
             else:
                 draft.speaker, draft.speaker_base = _learned_mention(span), base
 
@@ -1093,7 +1116,7 @@ def arbiter_choices(text: str, chunks: list[tuple[Doc, int]], learned: Learned) 
     """The cue and source choices of the article (:mod:`saywho.arbiter`), as the analysis
     meets them (the material :func:`saywho.learn.fit_boundaries` learns from)."""
     assembler, alone = _assemble(text, chunks, learned)
-    return [found for _, found, _ in assembler.choices(alone)]
+    return [found for _, found in assembler.choices(alone)]
 
 
 def _document(
