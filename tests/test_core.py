@@ -356,6 +356,19 @@ class FixedTagger:
         return spans
 
 
+def tagger_with_bounds(folder, weights: dict, *parts: tuple[str, str]) -> FixedTagger:
+    """A FixedTagger whose model folder holds a bounds.json of ``weights`` (boundary model
+    and arbiter)."""
+    from saywho.bounds import BoundsModel
+    from saywho.learn import BOUNDS_FILE
+
+    folder.mkdir()
+    BoundsModel(weights).to_disk(folder / BOUNDS_FILE)
+    tagger = FixedTagger(*parts)
+    tagger.path = folder
+    return tagger
+
+
 def test_a_model_first_attribution_replaces_the_rules_reading_of_the_same_statement():
     text = "The minister said on Monday that the talks had failed."
     rules = only(text)
@@ -447,25 +460,17 @@ def test_the_arbiter_of_a_learned_model_may_take_the_tagger_s_source(monkeypatch
     """Rules first, where the tagger reads the rules' statement with another source, the
     model's arbiter (weights in bounds.json) picks one; without weights the rules' stands."""
     import saywho.learn
-    from saywho.bounds import BoundsModel
-    from saywho.learn import BOUNDS_FILE
 
     monkeypatch.setattr(saywho.learn, "model_first", lambda learned: False)
     text = "The spokesman for the mayor, John Smith, said the plan failed."
     (rules,) = analyze(text).attributions
     assert rules.speaker_text == "The spokesman for the mayor, John Smith"
 
-    def tagger_with(weights):
-        tagger = FixedTagger(("John Smith", "SOURCE"), ("said", "CUE"), ("the plan failed", "CONTENT"))
-        folder = tmp_path / str(len(weights))
-        folder.mkdir()
-        BoundsModel(weights).to_disk(folder / BOUNDS_FILE)
-        tagger.path = folder
-        return tagger
-
-    (kept,) = analyze(text, learned=tagger_with({})).attributions
+    parts = (("John Smith", "SOURCE"), ("said", "CUE"), ("the plan failed", "CONTENT"))
+    (kept,) = analyze(text, learned=tagger_with_bounds(tmp_path / "none", {}, *parts)).attributions
     assert (kept.rule, kept.speaker_text) == (rules.rule, rules.speaker_text)
-    (taken,) = analyze(text, learned=tagger_with({"source:T:pos=PROPN": 3.0})).attributions
+    weights = {"source:T:pos=PROPN": 3.0}
+    (taken,) = analyze(text, learned=tagger_with_bounds(tmp_path / "propn", weights, *parts)).attributions
     assert (taken.rule, taken.speaker_text, taken.content_text) == (rules.rule, "John Smith", "the plan failed")
     assert text[slice(*taken.speaker[0])] == "John Smith"
 
@@ -483,25 +488,16 @@ def test_the_arbiter_may_give_a_learned_attribution_the_rules_reading_of_its_sub
     """An attribution the model added keeps the model's source on a tie; the arbiter may
     prefer the rules' reading of its cue's subject."""
     import saywho.learn
-    from saywho.bounds import BoundsModel
-    from saywho.learn import BOUNDS_FILE
 
     monkeypatch.setattr(saywho.learn, "model_first", lambda learned: False)
     text = "The spokesman for the mayor, John Smith, took aim at the plan for its cost."
     assert analyze(text).attributions == []
 
-    def analysed(weights):
-        tagger = FixedTagger(("John Smith", "SOURCE"), ("took aim at", "CUE"), ("the plan for its cost", "CONTENT"))
-        folder = tmp_path / str(len(weights))
-        folder.mkdir()
-        BoundsModel(weights).to_disk(folder / BOUNDS_FILE)
-        tagger.path = folder
-        (attribution,) = analyze(text, learned=tagger).attributions
-        return attribution
-
-    kept = analysed({})
+    parts = (("John Smith", "SOURCE"), ("took aim at", "CUE"), ("the plan for its cost", "CONTENT"))
+    (kept,) = analyze(text, learned=tagger_with_bounds(tmp_path / "none", {}, *parts)).attributions
     assert (kept.rule, kept.speaker_text) == ("learned", "John Smith")
-    taken = analysed({"source:R:pos=NOUN": 3.0})
+    weights = {"source:R:pos=NOUN": 3.0}
+    (taken,) = analyze(text, learned=tagger_with_bounds(tmp_path / "noun", weights, *parts)).attributions
     assert (taken.rule, taken.speaker_text) == ("learned", "The spokesman for the mayor, John Smith")
     assert text[slice(*taken.speaker[0])] == taken.speaker_text
 
