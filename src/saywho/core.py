@@ -1080,19 +1080,20 @@ class _Assembler:
 
 
 def _assemble(
-    text: str, chunks: list[tuple[Doc, int]], learned: Learned | None
+    text: str, chunks: list[tuple[Doc, int]], learned: Learned | None, alone: Document | None = None
 ) -> tuple[_Assembler, Document | None]:
     """The attributions of the rules and of ``learned``, before their contents' boundaries
-    are refined and their sources described; and ``learned``'s own reading (None without)."""
+    are refined and their sources described; and ``learned``'s own reading (None without),
+    ``alone`` where the caller has it already."""
     assembler = _Assembler(_Article(text, chunks))
     for doc, base in chunks:
         assembler.from_cues(doc, base)
         assembler.from_according_to(doc, base)
-    alone = None
     if learned is not None:
         from saywho.learn import learned_document, model_first
 
-        alone = learned_document(text, learned, chunks=chunks)
+        if alone is None:
+            alone = learned_document(text, learned, chunks=chunks)
         assembler.from_learned(alone, model_first=model_first(learned))
     assembler.from_quotes()
     assembler.from_learned_quoted()
@@ -1101,21 +1102,29 @@ def _assemble(
 
 
 def boundary_items(
-    text: str, chunks: list[tuple[Doc, int]], learned: Learned | None, arbiter: BoundsModel | None = None
+    text: str,
+    chunks: list[tuple[Doc, int]],
+    learned: Learned | None,
+    arbiter: BoundsModel | None = None,
+    alone: Document | None = None,
 ) -> list[Boundable]:
     """What the boundary model reads of the article's reported attributions, as it would
     see them in :func:`analyze` once ``arbiter`` settled the cues and sources (the material
-    :func:`saywho.learn.fit_boundaries` learns from)."""
-    assembler, alone = _assemble(text, chunks, learned)
+    :func:`saywho.learn.fit_boundaries` learns from); ``alone``: ``learned``'s reading of
+    the article, where the caller has it already."""
+    assembler, alone = _assemble(text, chunks, learned, alone)
     if arbiter is not None:
         assembler.arbitrate(arbiter, alone)
     return [item for _, item in assembler.boundables(alone)]
 
 
-def arbiter_choices(text: str, chunks: list[tuple[Doc, int]], learned: Learned) -> list[Choice]:
+def arbiter_choices(
+    text: str, chunks: list[tuple[Doc, int]], learned: Learned, alone: Document | None = None
+) -> list[Choice]:
     """The cue and source choices of the article (:mod:`saywho.arbiter`), as the analysis
-    meets them (the material :func:`saywho.learn.fit_boundaries` learns from)."""
-    assembler, alone = _assemble(text, chunks, learned)
+    meets them (the material :func:`saywho.learn.fit_boundaries` learns from); ``alone`` as
+    for :func:`boundary_items`."""
+    assembler, alone = _assemble(text, chunks, learned, alone)
     return [found for _, found in assembler.choices(alone)]
 
 

@@ -752,16 +752,20 @@ def fit_boundaries(
     from saywho import arbiter, bounds
     from saywho.core import arbiter_choices, boundary_items
 
-    pairs = list(enumerate(zip(golds, parsed, strict=True)))
+    # Each article is read by its tagger once; both fits below use that reading.
+    articles = [
+        (gold, doc, readers[i % len(readers)], learned_document(gold.text, readers[i % len(readers)], chunks=[(doc, 0)]))
+        for i, (gold, doc) in enumerate(zip(golds, parsed, strict=True))
+    ]
     # First the cue and source arbiter, then the boundaries of the contents it leaves.
     choices = []
-    for i, (gold, doc) in pairs:
-        choices.extend(arbiter.training_examples(gold, arbiter_choices(gold.text, [(doc, 0)], readers[i % len(readers)])))
+    for gold, doc, reader, alone in articles:
+        choices.extend(arbiter.training_examples(gold, arbiter_choices(gold.text, [(doc, 0)], reader, alone)))
     report(f"fitting the cue and source arbiter to {len(choices)} choices ...")
     chooser = bounds.train(choices)
     examples = []
-    for i, (gold, doc) in pairs:
-        items = boundary_items(gold.text, [(doc, 0)], readers[i % len(readers)], chooser)
+    for gold, doc, reader, alone in articles:
+        items = boundary_items(gold.text, [(doc, 0)], reader, chooser, alone)
         examples.extend(bounds.training_examples(gold, items, doc))
     report(f"fitting the content-boundary model to {len(examples)} start and end decisions ...")
     edges = bounds.train(examples)
