@@ -20,7 +20,7 @@ from saywho import __version__
 from saywho.cues import CUE_PREFIX_WORDS, DOCUMENT_NOUNS, OBJECT_VERBS, PREPOSITION_VERBS, SPEECH_VERBS, XCOMP_VERBS, according_to, is_cue_verb, verb_cue
 from saywho.model import Attribution, Document, Kind, Resolution, SourceType, document_id, overlap, trim_spans
 from saywho.bounds import REPORTED, Boundable, BoundsModel, hints_for, refine_all, skippable
-from saywho.arbiter import ROLES, Choice, choice, pick
+from saywho.arbiter import Choice, choice, pick
 from saywho.quotes import DOUBLE_QUOTE_CHARS, QUOTE_CHARS, Quote, find_quotes
 from saywho.resolve import Cluster, EntityIndex
 from saywho.speakers import (
@@ -734,25 +734,22 @@ class _Assembler:
                 continue
             speaker = draft.speaker
             cue_read = self._learned_cue(readings[0])
-            theirs = {"cue": cue_read[:2] if cue_read else None, "source": None}
+            source_read = None
             if readings[0].speaker:
                 try:
-                    theirs["source"] = self._learned_source(readings[0])
+                    source_read = self._learned_source(readings[0])[1]
                 except _LeftOut:
                     pass
-            ours = {"cue": located[2], "source": speaker.head.doc[speaker.start : speaker.end]}
-            spans = {"cue": draft.cue, "source": [speaker.char_span(draft.speaker_base)]}
-            bases = {"cue": located[1], "source": draft.speaker_base}
-            for role in ROLES:
-                if theirs[role] is None:
+            # Per role: the rules' reading, its chunk offset, the tagger's reading.
+            pairs = {
+                "cue": (located[2], located[1], cue_read[1] if cue_read else None),
+                "source": (speaker.head.doc[speaker.start : speaker.end], draft.speaker_base, source_read),
+            }
+            speaker_spans = [speaker.char_span(draft.speaker_base)]
+            for role, (ours, base, theirs) in pairs.items():
+                if theirs is None or theirs.doc is not ours.doc or (theirs.start, theirs.end) == (ours.start, ours.end):
                     continue
-                _, span = theirs[role]
-                if span.doc is not ours[role].doc or (span.start, span.end) == (ours[role].start, ours[role].end):
-                    continue
-                found = choice(
-                    role, draft.rule, draft.content, spans["cue"], spans["source"], ours[role], span, bases[role]
-                )
-                out.append((draft, found))
+                out.append((draft, choice(role, draft.rule, draft.content, draft.cue, speaker_spans, ours, theirs, base)))
         return out
 
     def _subject_choice(self, draft: _Draft, cue: Span) -> Choice | None:
