@@ -502,12 +502,34 @@ def test_the_arbiter_may_give_a_learned_attribution_the_rules_reading_of_its_sub
     assert text[slice(*taken.speaker[0])] == taken.speaker_text
 
 
-def test_the_rules_keep_the_quotations_they_attributed():
+def test_the_rules_keep_the_quotations_they_attributed(monkeypatch):
+    """Rules first (the default CPU model) and model first (the accurate mode) alike: the
+    rules' direct quotes stay theirs."""
+    import saywho.learn
+
     text = "'We will win,' the coach said."
     tagger = FixedTagger(("We will win,'", "CONTENT"), ("the coach", "SOURCE"), ("said", "CUE"))
-    (attribution,) = analyze(text, learned=tagger).attributions
-    assert attribution.rule != "learned" and attribution.kind == Kind.DIRECT
-    assert attribution.content_text == "We will win,"
+    for model_first in (True, False):
+        monkeypatch.setattr(saywho.learn, "model_first", lambda learned: model_first)
+        (attribution,) = analyze(text, learned=tagger).attributions
+        assert attribution.rule != "learned" and attribution.kind == Kind.DIRECT
+        assert attribution.content_text == "We will win,"
+
+
+def test_a_model_first_reading_owns_the_quotations_in_its_content():
+    """Model first (the accurate mode): its reading replaces the rules' mixed one over a
+    quotation, and the quotations inside its content are its own, not read again as what
+    the next cue said."""
+    text = 'The coach said the team would "win it all." He added: "No doubt."'
+    # The rules read "win it all." twice: in the mixed content and as what "added" said.
+    rules = analyze(text).attributions
+    assert [(a.kind, a.content_text) for a in rules] == [
+        (Kind.MIXED, 'the team would "win it all'), (Kind.DIRECT, "win it all."),
+    ]
+    tagger = FixedTagger(("The coach", "SOURCE"), ("said", "CUE"), ('the team would "win it all."', "CONTENT"))
+    mixed, added = analyze(text, learned=tagger).attributions
+    assert (mixed.rule, mixed.kind, mixed.content_text) == ("learned", Kind.MIXED, 'the team would "win it all.')
+    assert (added.cue_text, added.kind, added.content_text) == ("added", Kind.DIRECT, "No doubt.")
 
 
 def test_a_learned_attribution_takes_a_quotation_the_rules_left_alone():

@@ -741,6 +741,17 @@ def test_polnear_convention_names_the_relative_pronoun_as_the_source():
     assert second.speaker == [at("An expert", text)]
 
 
+def test_polnear_convention_starts_a_quoted_content_at_the_that_before_its_mark():
+    text = "He said that “the plan failed.” She wrote that ''it worked.'' They said “that was all.”\n"
+    first, second, third = _converted(
+        text, ("the plan failed.", "said", "He"), ("it worked.", "wrote", "She"), ("that was all.", "said", "They")
+    )
+    assert text[slice(*first.content[0])] == "that “the plan failed."
+    assert text[slice(*second.content[0])] == "that ''it worked."
+    # A "that" inside the quotation is its own word, not a complementizer before it.
+    assert text[slice(*third.content[0])] == "that was all."
+
+
 def test_polnear_convention_runs_the_cue_up_to_its_content_over_times_and_prepositions():
     text = "She said Monday that taxes rose. He spoke about the need for reform. They told the press that it was over.\n"
     first, second, third = _converted(
