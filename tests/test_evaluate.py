@@ -752,6 +752,19 @@ def test_polnear_convention_starts_a_quoted_content_at_the_that_before_its_mark(
     assert text[slice(*third.content[0])] == "that was all."
 
 
+def test_polnear_convention_starts_a_quotation_opening_mid_clause_at_its_clause():
+    text = 'He said he would “fix the system.” They called Trump a "liar." She said, "we won." It said that, if so, it ends.\n'
+    fixed, liar, won, ends = _converted(
+        text, ("fix the system.", "said", "He"), ("liar.", "called", "They"), ("we won.", "said", "She"),
+        ("if so, it ends", "said", "It"),
+    )
+    assert text[slice(*fixed.content[0])] == "he would “fix the system."
+    assert text[slice(*liar.content[0])] == 'Trump a "liar.'
+    # A comma before the quotation: the quotation is the whole statement.
+    assert text[slice(*won.content[0])] == "we won."
+    assert text[slice(*ends.content[0])] == "that, if so, it ends"
+
+
 def test_polnear_convention_runs_the_cue_up_to_its_content_over_times_and_prepositions():
     text = "She said Monday that taxes rose. He spoke about the need for reform. They told the press that it was over.\n"
     first, second, third = _converted(

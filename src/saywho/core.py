@@ -497,11 +497,11 @@ class _Assembler:
         dev for nothing there. The accurate model is better than the rules on every role, so
         it replaces them. Its attributions over quotations used to wait like the CPU model's:
         letting them replace the rules' (but for direct quotes) and own the quotations inside
-        them raised its PolNeAR dev exact source / cue / content from 76.0 / 73.1 / 59.4 to
-        77.0 / 73.9 / 60.6 (fp32 model; attribution 85.8 -> 86.4; pairs of attributions
-        sharing content 79 -> 16). Replacing the rules' direct quotes as well gave 77.1 / 73.7 /
-        60.1, and the bundled example lost three of its 11 attributions (the model joins
-        reported speech and the quote after it)."""
+        them raised its PolNeAR dev exact source / cue / content from 76.0 / 73.1 / 59.8 to
+        77.0 / 73.9 / 61.0 (fp32 model; attribution 85.8 -> 86.4; pairs of attributions
+        sharing content 79 -> 16). Replacing the rules' direct quotes as well scored lower
+        (source and content, by 0.5 with an earlier scorer), and the bundled example lost three
+        of its 11 attributions (the model joins reported speech and the quote after it)."""
         quotations = [(q.start, q.end) for q in self.article.quotations]
         if not model_first:
             self._split_by_learned(predicted)
