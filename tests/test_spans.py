@@ -84,6 +84,32 @@ def test_spans_slice_text_exactly_with_the_default_model(text):
     check_spans(text, analyze(text, learned=default_model()))
 
 
+QUOTED_CLAUSES = st.lists(st.sampled_from([
+    'He said he would “fix the system.”', "She said that, if so, 'we win.'", 'They called Trump a "liar."',
+    "Aides said that ''it worked.''", "The senator, who said that “it failed,” left.", "“", "that ", ", ", "\n",
+]), min_size=1, max_size=10).map("".join)
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(TEXTS, SENTENCES, QUOTED_CLAUSES))
+def test_the_polnear_view_keeps_spans_in_the_text_and_only_widens_them(text):
+    """The scorer's conversion to PolNeAR's convention moves a content's start earlier (its
+    "that", its clause before a quotation) and a cue's edges outward, never past the text."""
+    from saywho.evaluate import polnear_convention
+
+    document = analyze(text)
+    by_id = {a.id: a for a in document.attributions}
+    for converted in polnear_convention(text, document).attributions:
+        original = by_id[converted.id]
+        for start, end in converted.spans():
+            assert 0 <= start < end <= len(text)
+        assert converted.content[0][0] <= original.content[0][0]
+        assert converted.content[1:] == original.content[1:]
+        assert converted.content[0][1] == original.content[0][1]
+        if original.cue:
+            assert converted.cue[0][0] <= original.cue[0][0] and converted.cue[-1][1] >= original.cue[-1][1]
+
+
 @settings(max_examples=40, deadline=None)
 @given(TEXTS)
 def test_json_round_trip(text):
