@@ -510,12 +510,11 @@ class _Assembler:
                 continue
             overlapping = [d for d in self.drafts if overlap(d.content, attribution.content)]
             if model_first and not any(d.kind == Kind.DIRECT for d in overlapping):
-                if self._replace(overlapping, [attribution], cautious=False):
+                for draft in self._replace(overlapping, [attribution], cautious=False):
                     # The quotations inside a mixed content are the model's too: no rule
                     # reads them again as statements or continuations of their own.
-                    content = self.drafts[-1].content
-                    for quote in self.article.quotations_overlapping(content[0][0], content[-1][1]):
-                        self.claimed.add(id(quote))
+                    start, end = draft.content[0][0], draft.content[-1][1]
+                    self.claimed.update(id(q) for q in self.article.quotations_overlapping(start, end))
             elif overlap(quotations, attribution.content):
                 self.learned_quoted.append(attribution)
             elif not overlapping:
@@ -548,10 +547,11 @@ class _Assembler:
             if self._replace(replaced, parts, cautious=True):
                 taken.update(id(a) for a in parts)
 
-    def _replace(self, replaced: list[_Draft], parts: Sequence[Attribution], *, cautious: bool) -> bool:
+    def _replace(self, replaced: list[_Draft], parts: Sequence[Attribution], *, cautious: bool) -> list[_Draft]:
         """Put drafts of the learned ``parts`` in the place of the drafts ``replaced``, whose
-        quotations are free again for the model's statements. All or nothing: where one of
-        ``parts`` is left out (see :meth:`_learned_draft`), nothing changes. Whether it did."""
+        quotations are free again for the model's statements, and return them. All or
+        nothing: where one of ``parts`` is left out (see :meth:`_learned_draft`), nothing
+        changes and none is returned."""
         claimed = set(self.claimed)
         for d in replaced:
             self.claimed.difference_update(id(q) for q in d.quotes)
@@ -559,9 +559,9 @@ class _Assembler:
             replacements = [self._learned_draft(a, cautious=cautious) for a in parts]
         except _LeftOut:
             self.claimed = claimed
-            return False
+            return []
         self.drafts = [d for d in self.drafts if d not in replaced] + replacements
-        return True
+        return replacements
 
     def from_learned_quoted(self) -> None:
         """The learned attributions over quotations that no attribution of the rules took."""
