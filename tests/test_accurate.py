@@ -355,6 +355,24 @@ def test_load_model_reads_an_accurate_folder_and_tags_with_it(tiny_accurate_mode
     ]
 
 
+def test_an_accurate_model_without_bounds_borrows_the_shipped_arbiter_only(tiny_accurate_model, tmp_path):
+    """No bounds.json of its own: the shipped model's cue and source arbiter, not its
+    content-boundary weights (learned on the CPU tagger's edges); one of its own is its own."""
+    import shutil
+
+    from saywho.bounds import BoundsModel
+    from saywho.learn import BOUNDS_FILE, DEFAULT_MODEL, boundary_model, load_model
+
+    shipped = BoundsModel.from_disk(DEFAULT_MODEL / BOUNDS_FILE).weights
+    borrowed = boundary_model(load_model(tiny_accurate_model)).weights
+    assert borrowed and all(k.startswith(("cue:", "source:")) for k in borrowed)
+    assert borrowed == {k: v for k, v in shipped.items() if k.startswith(("cue:", "source:"))}
+    assert any(k.startswith(("start:", "end:")) for k in shipped)
+    own = shutil.copytree(tiny_accurate_model, tmp_path / "own")
+    BoundsModel({"start:bias": 1.0}).to_disk(own / BOUNDS_FILE)
+    assert boundary_model(load_model(own)).weights == {"start:bias": 1.0}
+
+
 def test_the_accurate_model_replaces_the_rules_where_they_share_content(tiny_accurate_model):
     """Model first: where model and rules share content, the attribution is the model's,
     with saywho's speaker resolution and source type; the rules keep what the model missed."""
