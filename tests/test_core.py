@@ -502,6 +502,18 @@ def test_the_arbiter_may_give_a_learned_attribution_the_rules_reading_of_its_sub
     assert text[slice(*taken.speaker[0])] == taken.speaker_text
 
 
+def test_a_cue_before_a_colon_and_a_quotation_introduces_that_quotation():
+    """'He added: "..."' speaks the quotation after the colon, not the one that ends right
+    before "He"."""
+    text = 'The coach said the team would "win it all." He added: "No doubt."'
+    said, added = analyze(text).attributions
+    assert (said.cue_text, said.kind, said.content_text) == ("said", Kind.MIXED, 'the team would "win it all')
+    assert (added.cue_text, added.kind, added.content_text) == ("added", Kind.DIRECT, "No doubt.")
+    # After a comma the cue speaks both quotations.
+    (attribution,) = analyze('"We won," he said: "It was hard."').attributions
+    assert attribution.cue_text == "said" and attribution.content_text == "We won, … It was hard."
+
+
 def test_the_rules_keep_the_quotations_they_attributed(monkeypatch):
     """Rules first (the default CPU model) and model first (the accurate mode) alike: the
     rules' direct quotes stay theirs."""
@@ -520,16 +532,16 @@ def test_a_model_first_reading_owns_the_quotations_in_its_content():
     """Model first (the accurate mode): its reading replaces the rules' mixed one over a
     quotation, and the quotations inside its content are its own, not read again as what
     the next cue said."""
-    text = 'The coach said the team would "win it all." He added: "No doubt."'
-    # The rules read "win it all." twice: in the mixed content and as what "added" said.
+    text = 'The mayor said the plan was "a disaster," calling it "the worst idea."'
+    # The rules read "a disaster" twice: in the mixed content and as what "calling" said.
     rules = analyze(text).attributions
-    assert [(a.kind, a.content_text) for a in rules] == [
-        (Kind.MIXED, 'the team would "win it all'), (Kind.DIRECT, "win it all."),
+    assert [(a.cue_text, a.content_text) for a in rules] == [
+        ("said", 'the plan was "a disaster," calling it "the worst idea'), ("calling", "a disaster, … the worst idea."),
     ]
-    tagger = FixedTagger(("The coach", "SOURCE"), ("said", "CUE"), ('the team would "win it all."', "CONTENT"))
-    mixed, added = analyze(text, learned=tagger).attributions
-    assert (mixed.rule, mixed.kind, mixed.content_text) == ("learned", Kind.MIXED, 'the team would "win it all.')
-    assert (added.cue_text, added.kind, added.content_text) == ("added", Kind.DIRECT, "No doubt.")
+    tagger = FixedTagger(("said", "CUE"), ('the plan was "a disaster,"', "CONTENT"))
+    mixed, calling = analyze(text, learned=tagger).attributions
+    assert (mixed.rule, mixed.kind, mixed.content_text) == ("learned", Kind.MIXED, 'the plan was "a disaster,')
+    assert (calling.cue_text, calling.kind, calling.content_text) == ("calling", Kind.DIRECT, "the worst idea.")
 
 
 def test_a_learned_attribution_takes_a_quotation_the_rules_left_alone():

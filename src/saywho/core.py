@@ -108,6 +108,8 @@ def split_chunks(text: str, max_chars: int = CHUNK_CHARS) -> list[tuple[int, int
 
 #: A content's leading complementizer, which saywho leaves out of the content.
 _COMPLEMENTIZER = re.compile(r"that\s+", re.IGNORECASE)
+#: A colon and an opening quotation mark right after a cue: it introduces that quotation.
+_COLON_QUOTE = re.compile(r"[^\S\n]*:[^\S\n]*[\"“‘«']")
 # "who requested anonymity", "spoke on condition of anonymity": how a source is described, not
 # what it said (PolNeAR train: 27 of 32 mentions of anonymity are no content).
 _ANONYMITY_REQUEST = re.compile(r"(?:(?:the\s+)?condition\s+of\s+)?anonymity\b", re.IGNORECASE)
@@ -951,6 +953,14 @@ class _Assembler:
         if closing is not None:
             doc, base, index = closing
             after = self._scan(doc, base, index + 1, +1, limit=6), base
+            if (
+                after[0] is not None
+                and text[quote.start : quote.end].rstrip().endswith((".", "!", "?"))
+                and _COLON_QUOTE.match(text, base + after[0].idx + len(after[0].text))
+            ):
+                # '"... all." He added: "No doubt."': a new sentence whose cue introduces the
+                # next quote ('"We won," he said: "..."' speaks both).
+                after = None
         opening = self._token_at(quote.open)
         if opening is not None:
             doc, base, index = opening
