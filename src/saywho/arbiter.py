@@ -101,6 +101,11 @@ def choice(
     return Choice(role, content, cue, speaker, options, Decision(role, keep, [0, 1], features))  # type: ignore[arg-type]
 
 
+def arbiter_weights(model: BoundsModel) -> BoundsModel:
+    """The arbiter's part of a weight table that also holds the boundary model's."""
+    return BoundsModel({k: v for k, v in model.weights.items() if k.split(":", 1)[0] in ROLES})
+
+
 def pick(model: BoundsModel, found: Choice) -> int:
     """0 for the rules' reading, 1 for the tagger's; the attribution's own on a tie."""
     return best(model, found.decision)

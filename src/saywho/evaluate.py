@@ -672,15 +672,17 @@ def merge_continuations(document: Document) -> Document:
     return merged
 
 
+#: The opening quotation marks of PolNeAR's English news ('' doubled in some papers).
+_OPENING_MARK = r"(?:\"|“|‘|''|')"
 #: "that" right before a content, or before the quotation mark that opens it ('said that "the
 #: plan failed"': PolNeAR train starts such a content at "that" 98 times, at the mark twice),
 #: with its comma ("said that, if elected, ...": at "that," 33 times, after it 3).
-_COMPLEMENTIZER = re.compile(r"\bthat,?[^\S\n]+(?:\"|“|‘|''|')?$", re.IGNORECASE)
+_COMPLEMENTIZER = re.compile(r"\bthat,?[^\S\n]+" + _OPENING_MARK + "?$", re.IGNORECASE)
 #: The few words between a cue and a quotation that opens in the middle of a clause ('said he
 #: would "introduce legislation"', 'called Trump a "pathological liar"'): PolNeAR train starts
 #: a content with up to four words before a quotation mark and a small letter 1,004 times, right
 #: after the mark twice; saywho's direct content is the quotation.
-_CLAUSE_BEFORE_QUOTE = re.compile(r"[^\S\n]+((?:[\w’'-]+[^\S\n]+){1,4})(?:\"|“|‘|''|')$")
+_CLAUSE_BEFORE_QUOTE = re.compile(r"[^\S\n]+((?:[\w’'-]+[^\S\n]+){1,4})" + _OPENING_MARK + "$")
 _PREVIOUS_WORD = re.compile(r"(\S+)(\s+)$")
 
 

@@ -753,10 +753,8 @@ def fit_boundaries(
     from saywho.core import arbiter_choices, boundary_items
 
     # Each article is read by its tagger once; both fits below use that reading.
-    articles = [
-        (gold, doc, readers[i % len(readers)], learned_document(gold.text, readers[i % len(readers)], chunks=[(doc, 0)]))
-        for i, (gold, doc) in enumerate(zip(golds, parsed, strict=True))
-    ]
+    paired = [(gold, doc, readers[i % len(readers)]) for i, (gold, doc) in enumerate(zip(golds, parsed, strict=True))]
+    articles = [(gold, doc, reader, learned_document(gold.text, reader, chunks=[(doc, 0)])) for gold, doc, reader in paired]
     # First the cue and source arbiter, then the boundaries of the contents it leaves.
     choices = []
     for gold, doc, reader, alone in articles:
@@ -809,12 +807,10 @@ def _borrowed_arbiter() -> BoundsModel | None:
     accurate model: exact source 77.0 -> 77.6, cue and content as they were. The shipped
     boundary weights learned the CPU tagger's edges and lowered its content (61.0 -> 60.3):
     they are not borrowed, and without them every content keeps its edges."""
-    from saywho.arbiter import ROLES as ARBITRATED
+    from saywho.arbiter import arbiter_weights
 
     shipped = _read_bounds(DEFAULT_MODEL)
-    if shipped is None:
-        return None
-    return BoundsModel({k: v for k, v in shipped.weights.items() if k.split(":", 1)[0] in ARBITRATED})
+    return None if shipped is None else arbiter_weights(shipped)
 
 
 def model_first(learned: Learned) -> bool:
