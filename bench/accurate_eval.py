@@ -9,6 +9,11 @@ with the project's scorer, and time it against the bare en_core_web_sm pipeline.
     python bench/accurate_eval.py onnx MODEL_DIR ../shared/data/polnear/dev [--model-file model.int8.onnx] [--speed]
     # the tokenisation ceiling: gold pieces -> wordpiece BIO labels -> spans (needs tokenizers)
     python bench/accurate_eval.py ceiling ENCODER_DIR ../shared/data/polnear/dev
+    # 4. a bounds.json for an accurate model from the GPU run's cross-fitted readings of train
+    #    (accurate.py train --folds 2 --fold 0 / --fold 1: TAG.heldout.json)
+    python bench/accurate_eval.py fit-bounds .gpu/polnear.json ../shared/data/polnear/train DIR F0.heldout.json F1.heldout.json
+    # 5. recorded readings in saywho's whole analysis (the accurate mode), with DIR/bounds.json if any
+    python bench/accurate_eval.py analyze .gpu/polnear.json ../shared/data/polnear/dev TAG.dev.json [--bounds DIR]
 
 Every prediction set is grouped into attributions two ways (``saywho.accurate.group_spans``,
 which both learned models use; the same keeping one content on each side of a cue) and scored
@@ -62,6 +67,41 @@ def _timed(run) -> float:
     return time.perf_counter() - started
 
 
+def recorded(args) -> None:
+    """fit-bounds and analyze: a GPU run's recorded readings replayed through saywho."""
+    import pickle
+
+    from saywho.accurate import RecordedTagger
+    from saywho.core import analyze_many
+
+    data = json.loads(Path(args.data).read_text(encoding="utf-8"))
+    articles = data["train"] + data["dev"]
+    readings = [json.loads(Path(r).read_text(encoding="utf-8")) for r in args.readings]
+    golds = load_polnear(args.split)
+    if args.command == "fit-bounds":
+        from saywho.learn import fit_boundaries
+        from saywho.nlp import load_pipeline
+
+        tagger = RecordedTagger.from_readings(articles, readings)
+        missing = [g.name for g in golds if g.text not in tagger.spans_by_text]
+        if missing:
+            sys.exit(f"no reading of {len(missing)} articles of {args.split} (first: {missing[0]})")
+        parsed = list(load_pipeline().pipe([g.text for g in golds], batch_size=16))
+        model = fit_boundaries(golds, parsed, [tagger], report=print)
+        Path(args.out).mkdir(parents=True, exist_ok=True)
+        model.to_disk(Path(args.out) / "bounds.json")
+        print("wrote", Path(args.out) / "bounds.json")
+        return
+    tagger = RecordedTagger.from_readings(articles, readings, path=args.bounds)
+    docs = analyze_many([g.text for g in golds], learned=tagger)
+    if args.save:
+        Path(args.save).write_bytes(pickle.dumps(docs))
+    s = summary(score(zip(golds, docs), merge=True))
+    print(line(f"saywho with {', '.join(Path(r).name for r in args.readings)}", s, width=44))
+    if args.json:
+        Path(args.json).write_text(json.dumps(s, indent=1), encoding="utf-8")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     sub = parser.add_subparsers(dest="command", required=True)
@@ -81,9 +121,23 @@ def main() -> None:
     c = sub.add_parser("ceiling")
     c.add_argument("encoder")
     c.add_argument("split")
-    for p in (s, o, c):
+    f = sub.add_parser("fit-bounds")
+    f.add_argument("data")
+    f.add_argument("split")
+    f.add_argument("out")
+    f.add_argument("readings", nargs="+")
+    a = sub.add_parser("analyze")
+    a.add_argument("data")
+    a.add_argument("split")
+    a.add_argument("readings", nargs="+")
+    a.add_argument("--bounds", help="folder of the bounds.json to use (default: none)")
+    a.add_argument("--save", help="pickle the Documents here")
+    for p in (s, o, c, a):
         p.add_argument("--json")
     args = parser.parse_args()
+    if args.command in ("fit-bounds", "analyze"):
+        recorded(args)
+        return
 
     if args.command == "dump":
         out = {}

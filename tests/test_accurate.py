@@ -436,3 +436,69 @@ def test_a_broken_accurate_folder_is_a_one_line_model_error(cli, tmp_path):
     result = cli("analyze", article, "--model", folder)
     assert result.code == 2 and "Traceback" not in result.err
     assert result.err.count("\n") == 1 and "accurate-mode model" in result.err
+
+
+# --------------------------------------------------------------------------- special tokens, folds, recorded readings
+
+
+def _tokenizer_with(processor, vocab=("[PAD]", "[UNK]", "[CLS]", "[SEP]", "<s>", "<pad>", "</s>", "said")):
+    tokenizers = pytest.importorskip("tokenizers")
+    tokenizer = tokenizers.Tokenizer(tokenizers.models.WordPiece({w: i for i, w in enumerate(vocab)}, unk_token="[UNK]"))
+    tokenizer.pre_tokenizer = tokenizers.pre_tokenizers.BertPreTokenizer()
+    if processor is not None:
+        tokenizer.post_processor = processor(tokenizers.processors, {w: i for i, w in enumerate(vocab)})
+    return tokenizer
+
+
+def test_special_ids_follow_the_tokenizers_own_post_processor():
+    """BERT's [CLS] [SEP] [PAD] or MPNet's <s> </s> <pad>, whichever the tokenizer puts
+    around a text, even where its vocabulary holds both (MPNet's does)."""
+    from saywho.accurate import special_ids
+
+    bert = _tokenizer_with(lambda p, ids: p.TemplateProcessing(
+        single="[CLS] $A [SEP]", special_tokens=[("[CLS]", ids["[CLS]"]), ("[SEP]", ids["[SEP]"])]))
+    mpnet = _tokenizer_with(lambda p, ids: p.RobertaProcessing(("</s>", ids["</s>"]), ("<s>", ids["<s>"])))
+    assert special_ids(bert) == (2, 3, 0)
+    assert special_ids(mpnet) == (4, 6, 5)
+    # Without a post-processor, the vocabulary's names.
+    assert special_ids(_tokenizer_with(None)) == (2, 3, 0)
+    assert special_ids(_tokenizer_with(None, ("[UNK]", "<pad>", "<s>", "</s>"))) == (2, 3, 1)
+    with pytest.raises(ValueError, match="neither"):
+        special_ids(_tokenizer_with(None, ("[UNK]", "said")))
+
+
+@given(st.integers(0, 40), st.integers(1, 5), st.data())
+def test_fold_split_holds_each_article_out_exactly_once(n, folds, data):
+    from saywho.accurate import fold_split
+
+    docs = list(range(n))
+    held = []
+    for fold in range(folds):
+        training, held_out = fold_split(docs, folds, fold)
+        assert sorted(training + held_out) == docs and not set(training) & set(held_out)
+        assert folds == 1 or all(i % folds == fold for i in held_out)
+        held.extend(held_out)
+    assert sorted(held) == (docs if folds > 1 else [])
+    with pytest.raises(ValueError):
+        fold_split(docs, folds + 1, data.draw(st.sampled_from([-1, folds + 1])))
+
+
+def test_a_recorded_reading_replays_in_the_analysis_like_the_model(tiny_accurate_model, tmp_path):
+    """A GPU run's reading, replayed by text, gives the analysis the live model gives, with
+    the bounds.json of its folder; a text it never read is an error, not an empty reading."""
+    from saywho import analyze
+    from saywho.accurate import RecordedTagger
+    from saywho.bounds import BoundsModel
+    from saywho.learn import BOUNDS_FILE, boundary_model, load_model
+
+    live = load_model(tiny_accurate_model)
+    reading = {"tiny": [list(s) for s in live.predict_spans(TINY_TEXT)]}
+    BoundsModel({"start:bias": 1.0}).to_disk(tmp_path / BOUNDS_FILE)
+    recorded = RecordedTagger.from_readings([{"name": "tiny", "text": TINY_TEXT}], [reading], path=tmp_path)
+    assert boundary_model(recorded).weights == {"start:bias": 1.0}
+    replayed = RecordedTagger.from_readings([{"name": "tiny", "text": TINY_TEXT}], [reading])
+    assert analyze(TINY_TEXT, learned=replayed).attributions == analyze(TINY_TEXT, learned=live).attributions
+    with pytest.raises(KeyError, match="no recorded reading"):
+        replayed.predict_spans("Another text.")
+    with pytest.raises(KeyError, match="not among the articles"):
+        RecordedTagger.from_readings([], [reading])

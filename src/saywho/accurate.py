@@ -357,7 +357,17 @@ def load_tokenizer(encoder_dir: str | Path):
 
 
 def special_ids(tokenizer) -> tuple[int, int, int]:
-    return tokenizer.token_to_id("[CLS]"), tokenizer.token_to_id("[SEP]"), tokenizer.token_to_id("[PAD]") or 0
+    """Ids of the tokens that open, close and pad a window: those the tokenizer's own
+    post-processor puts around a text (BERT's [CLS] [SEP], MPNet's <s> </s>), and its padding."""
+    around = tokenizer.encode("", add_special_tokens=True).ids
+    if len(around) != 2:  # no post-processor: the vocabulary's names
+        named = [(tokenizer.token_to_id(a), tokenizer.token_to_id(b)) for a, b in (("[CLS]", "[SEP]"), ("<s>", "</s>"))]
+        around = next((pair for pair in named if None not in pair), None)
+        if around is None:
+            raise ValueError("the tokenizer has no post-processor and neither [CLS]/[SEP] nor <s>/</s>")
+    cls, sep = around
+    padding = "<pad>" if tokenizer.id_to_token(cls) == "<s>" else "[PAD]"
+    return cls, sep, tokenizer.token_to_id(padding) or 0
 
 
 def encode(tokenizer, text: str) -> tuple[list[int], list[tuple[int, int]]]:
@@ -429,6 +439,35 @@ class OnnxTagger:
         return predict_spans(text, self.tokenizer, self.logits, window=self.window, stride=self.stride, batch=self.batch)
 
 
+class RecordedTagger:
+    """A tagger's reading recorded earlier and replayed by text, in place of
+    :class:`OnnxTagger`: a GPU run's readings (``TAG.dev.json``, ``TAG.heldout.json``) scored
+    in saywho's analysis, or fitted a ``bounds.json`` on, without the model at hand.
+    ``path``: the folder whose ``bounds.json`` goes with it (as a model folder's does)."""
+
+    def __init__(self, spans_by_text: dict[str, Sequence[Sequence]], path: str | Path | None = None):
+        self.spans_by_text = {text: [tuple(s) for s in spans] for text, spans in spans_by_text.items()}
+        self.path = None if path is None else Path(path)
+
+    @classmethod
+    def from_readings(cls, articles: Sequence[dict], readings: Sequence[dict], path: str | Path | None = None):
+        """From articles ({"name", "text"}) and readings ({name: spans}, one dict per file)."""
+        text_of = {a["name"]: a["text"] for a in articles}
+        found = {}
+        for reading in readings:
+            for name, spans in reading.items():
+                if name not in text_of:
+                    raise KeyError(f"a reading of {name!r}, which is not among the articles")
+                found[text_of[name]] = spans
+        return cls(found, path)
+
+    def predict_spans(self, text: str) -> list[tuple[int, int, str]]:
+        try:
+            return list(self.spans_by_text[text])
+        except KeyError:
+            raise KeyError(f"no recorded reading of the text that starts {text[:40]!r}") from None
+
+
 def predict_spans(text: str, tokenizer, run_logits, *, window: int = WINDOW, stride: int = STRIDE,
                   batch: int = 8, snap: bool = True) -> list[tuple[int, int, str]]:
     """Char spans (start, end, ROLE) of ``text``; ``run_logits(input_ids, attention_mask)``
@@ -460,10 +499,14 @@ def analyze(text: str, tagger: OnnxTagger, *, extend: bool = False):
 
 def build_model(config: dict, n_labels: int = len(LABELS)):
     """A BERT encoder (the MiniLM architecture) with a token-classification head, in plain
-    torch; parameter names follow the safetensors file of the encoder."""
+    torch; parameter names follow the safetensors file of the encoder. Another architecture
+    (``model_type`` "mpnet": all-mpnet-base-v2) is built by the ``transformers`` package."""
     import torch
     from torch import nn
     from torch.nn import functional as F
+
+    if config.get("model_type", "bert") != "bert":
+        return _hub_model(config, n_labels)
 
     hidden = config["hidden_size"]
     heads = config["num_attention_heads"]
@@ -557,6 +600,30 @@ def build_model(config: dict, n_labels: int = len(LABELS)):
     return Tagger()
 
 
+def _hub_model(config: dict, n_labels: int):
+    """The encoder of ``config`` built by ``transformers`` (needed for training only: the
+    exported ONNX file runs without it), under ``encoder.``, with a token-classification
+    head; same call and output as the BERT tagger of :func:`build_model`."""
+    from torch import nn
+    from transformers import AutoConfig, AutoModel
+
+    settings = {k: v for k, v in config.items() if not k.startswith("_") and k not in ("architectures", "transformers_version")}
+    hub_config = AutoConfig.for_model(**settings)
+
+    class HubTagger(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.encoder = AutoModel.from_config(hub_config, add_pooling_layer=False)
+            self.dropout = nn.Dropout(config.get("hidden_dropout_prob", 0.1))
+            self.classifier = nn.Linear(config["hidden_size"], n_labels)
+
+        def forward(self, input_ids, attention_mask):
+            hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
+            return self.classifier(self.dropout(hidden))
+
+    return HubTagger()
+
+
 def load_encoder(model, encoder_dir: str | Path) -> list[str]:
     """Copy the encoder weights of ``encoder_dir/model.safetensors`` into ``model``; returns
     the names of the model's parameters that the file did not have (the head)."""
@@ -566,7 +633,9 @@ def load_encoder(model, encoder_dir: str | Path) -> list[str]:
     state = load_file(str(Path(encoder_dir) / "model.safetensors"))
     state = {k.removeprefix("bert."): v.float() for k, v in state.items() if v.dtype != torch.int64}
     own = model.state_dict()
-    unknown = [k for k in state if k not in own and not k.startswith("pooler.")]
+    if not any(k in own for k in state):  # a hub-built encoder sits under "encoder."
+        state = {f"encoder.{k}": v for k, v in state.items()}
+    unknown = [k for k in state if k not in own and "pooler." not in k]
     if unknown:
         raise ValueError(f"unexpected encoder weights: {unknown[:5]}")
     model.load_state_dict({k: v for k, v in state.items() if k in own}, strict=False)
@@ -589,6 +658,19 @@ def _prepare(docs, tokenizer, window: int, stride: int):
         for a, b in spans:
             rows.append(([cls, *ids[a:b], sep], [IGNORE, *labels[a:b], IGNORE]))
     return prepared, rows, pad
+
+
+def fold_split(docs: Sequence, folds: int, fold: int) -> tuple[list, list]:
+    """(training articles, held-out articles) of cross-fitting fold ``fold`` of ``folds``:
+    article i is held out when i % folds == fold. The folds' models read their held-out
+    articles, a reading of unseen articles on which a bounds.json is fitted. One fold: all
+    articles train, none is held out."""
+    if folds <= 1:
+        return list(docs), []
+    if not 0 <= fold < folds:
+        raise ValueError(f"fold {fold} is not one of 0..{folds - 1}")
+    return ([d for i, d in enumerate(docs) if i % folds != fold],
+            [d for i, d in enumerate(docs) if i % folds == fold])
 
 
 def span_f1(gold: dict, predicted: dict) -> dict:
@@ -645,6 +727,7 @@ def train(args) -> None:
     data = json.loads(Path(args.data).read_text(encoding="utf-8"))
     train_docs = data["train"][: args.train_limit or None]
     dev_docs = data["dev"][: args.dev_limit or None]
+    train_docs, held_out = fold_split(train_docs, args.folds, args.fold)
     tokenizer = load_tokenizer(args.encoder)
     config = json.loads((Path(args.encoder) / "config.json").read_text())
     out = Path(args.out)
@@ -723,9 +806,17 @@ def train(args) -> None:
         if f1["mean"] > best[0]:
             state = {k: v.detach().to("cpu", copy=True) for k, v in model.state_dict().items()}
             best = (f1["mean"], epoch, state, predicted)
+        if args.deadline and time.perf_counter() - t0 > args.deadline and epoch < args.epochs:
+            log(f"deadline of {args.deadline}s passed: stopping after epoch {epoch}")
+            break
     log(f"training time {train_seconds:.1f}s for {args.epochs} epochs; best epoch {best[1]} mean F1 {best[0]}")
     model.load_state_dict(best[2])
     (out / f"{args.tag}.dev.json").write_text(json.dumps(best[3]), encoding="utf-8")
+    if held_out:
+        prepared, _, _ = _prepare(held_out, tokenizer, args.window, args.stride)
+        predicted, _, _ = predict_torch(model, prepared, tokenizer, device, args)
+        (out / f"{args.tag}.heldout.json").write_text(json.dumps(predicted), encoding="utf-8")
+        log(f"held-out fold {args.fold} of {args.folds}: {len(held_out)} articles read")
     summary = {"tag": args.tag, "best_epoch": best[1], "dev_span_f1": best[0], "train_seconds": round(train_seconds, 1),
                "window": args.window, "stride": args.stride, "epochs": args.epochs, "lr": args.lr}
     if args.save:
@@ -866,6 +957,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     t.add_argument("--lr", type=float, default=1e-4)
     t.add_argument("--o-weight", type=float, default=1.0, help="loss weight of the O label")
     t.add_argument("--seed", type=int, default=0)
+    t.add_argument("--deadline", type=float, default=0, help="seconds: no new epoch after this (a lent GPU's time)")
+    t.add_argument("--folds", type=int, default=1, help="cross-fitting: train without one fold of n")
+    t.add_argument("--fold", type=int, default=0, help="the fold left out (with --folds); its reading is TAG.heldout.json")
     t.add_argument("--train-limit", type=int, default=0)
     t.add_argument("--dev-limit", type=int, default=0)
     t.add_argument("--save", action="store_true", help="write TAG.safetensors (fp16)")
@@ -878,19 +972,43 @@ def main(argv: Sequence[str] | None = None) -> None:
     e.add_argument("--out", required=True)
     e.add_argument("--data", help="dumped PolNeAR: time CPU inference on its first dev docs")
     e.add_argument("--time-docs", type=int, default=10)
+    r = sub.add_parser("read", help="read text files with saved fp16 weights: {file name: spans} JSON")
+    r.add_argument("--weights", required=True)
+    r.add_argument("--encoder", required=True)
+    r.add_argument("--out", required=True)
+    r.add_argument("texts", nargs="+")
     args = parser.parse_args(argv)
     if args.command == "train":
         train(args)
+    elif args.command == "read":
+        read_saved(args)
     else:
         export_saved(args)
 
 
-def export_saved(args) -> None:
+def _load_saved(weights: str | Path, encoder: str | Path):
     from safetensors.torch import load_file
 
-    config = json.loads((Path(args.encoder) / "config.json").read_text())
+    config = json.loads((Path(encoder) / "config.json").read_text())
     model = build_model(config)
-    model.load_state_dict({k: v.float() for k, v in load_file(args.weights).items()})
+    model.load_state_dict({k: v.float() for k, v in load_file(str(weights)).items()})
+    return model.eval()
+
+
+def read_saved(args) -> None:
+    import torch
+
+    model = _load_saved(args.weights, args.encoder)
+    tokenizer = load_tokenizer(args.encoder)
+    with torch.no_grad():
+        found = {Path(name).name: predict_spans(Path(name).read_text(encoding="utf-8"), tokenizer,
+                                                lambda i, m: model(torch.from_numpy(i), torch.from_numpy(m)).numpy())
+                 for name in args.texts}
+    Path(args.out).write_text(json.dumps(found), encoding="utf-8")
+
+
+def export_saved(args) -> None:
+    model = _load_saved(args.weights, args.encoder)
     texts = []
     if args.data:
         texts = [d["text"] for d in json.loads(Path(args.data).read_text(encoding="utf-8"))["dev"][: args.time_docs]]
