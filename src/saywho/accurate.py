@@ -780,6 +780,7 @@ def train(args) -> None:
     rng = np.random.default_rng(args.seed)
     best = (-1.0, 0, None, None)
     train_seconds = 0.0
+    epoch = 0
     for epoch in range(1, args.epochs + 1):
         model.train()
         started = time.perf_counter()
@@ -818,7 +819,7 @@ def train(args) -> None:
         if args.deadline and time.perf_counter() - t0 > args.deadline and epoch < args.epochs:
             log(f"deadline of {args.deadline}s passed: stopping after epoch {epoch}")
             break
-    log(f"training time {train_seconds:.1f}s for {args.epochs} epochs; best epoch {best[1]} mean F1 {best[0]}")
+    log(f"training time {train_seconds:.1f}s for {epoch} epochs; best epoch {best[1]} mean F1 {best[0]}")
     model.load_state_dict(best[2])
     (out / f"{args.tag}.dev.json").write_text(json.dumps(best[3]), encoding="utf-8")
     if held_out:
