@@ -502,3 +502,23 @@ def test_a_recorded_reading_replays_in_the_analysis_like_the_model(tiny_accurate
         replayed.predict_spans("Another text.")
     with pytest.raises(KeyError, match="not among the articles"):
         RecordedTagger.from_readings([], [reading])
+
+
+def test_the_accurate_models_content_keeps_its_edges_inside_a_quotation():
+    """A transcript line quoted whole: the model's content leaves out the speaker's label,
+    and saywho keeps that (the CPU model's content would become the whole quotation); the
+    attribution is still a direct quote that owns the quotation."""
+    from saywho import analyze
+    from saywho.accurate import RecordedTagger
+    from saywho.model import Kind
+
+    text = 'The debate opened at nine.\n\n"WALLACE: We start with breaking news tonight."'
+
+    def at(words, role):
+        start = text.index(words)
+        return (start, start + len(words), role)
+
+    reading = [at("WALLACE", "SOURCE"), at(":", "CUE"), at("We start with breaking news tonight.", "CONTENT")]
+    (attribution,) = analyze(text, learned=RecordedTagger({text: reading})).attributions
+    assert attribution.kind == Kind.DIRECT
+    assert (attribution.speaker_text, attribution.content_text) == ("WALLACE", "We start with breaking news tonight.")
