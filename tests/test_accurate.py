@@ -522,3 +522,33 @@ def test_the_accurate_models_content_keeps_its_edges_inside_a_quotation():
     (attribution,) = analyze(text, learned=RecordedTagger({text: reading})).attributions
     assert attribution.kind == Kind.DIRECT
     assert (attribution.speaker_text, attribution.content_text) == ("WALLACE", "We start with breaking news tonight.")
+
+
+def test_the_rules_source_stays_where_the_accurate_model_read_none():
+    """The model reads the cue and the content but no source: its reading replaces the
+    rules', and the rules' source of that cue stays with it."""
+    from saywho import analyze
+    from saywho.accurate import RecordedTagger
+
+    text = "The head of state underscored that the republic must prioritize its own defense."
+    cue, content = "underscored", "the republic must prioritize its own defense."
+    reading = [(text.index(cue), text.index(cue) + len(cue), "CUE"),
+               (text.index(content), text.index(content) + len(content), "CONTENT")]
+    (rules,) = analyze(text).attributions
+    (attribution,) = analyze(text, learned=RecordedTagger({text: reading})).attributions
+    assert rules.rule != "learned" and attribution.rule == "learned"
+    assert (attribution.speaker_text, attribution.cue_text) == (rules.speaker_text, "underscored") == ("The head of state", "underscored")
+
+
+def test_an_accurate_cue_keeps_the_nearest_content_on_each_side():
+    from saywho.accurate import RecordedTagger, analyze
+
+    text = "Officials said the plan will fail, and the cost will rise."
+
+    def at(words, role):
+        return (text.index(words), text.index(words) + len(words), role)
+
+    reading = [at("Officials", "SOURCE"), at("said", "CUE"), at("the plan will fail", "CONTENT"),
+               at("the cost will rise", "CONTENT")]
+    (attribution,) = analyze(text, RecordedTagger({text: reading})).attributions
+    assert attribution.content_text == "the plan will fail"

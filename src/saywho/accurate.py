@@ -500,7 +500,9 @@ def analyze(text: str, tagger: OnnxTagger, *, extend: bool = False):
     spans = [RoleSpan(*row) for row in span_layout(text, tagger.predict_spans(text))]
     if extend:
         spans = extend_contents(text, spans)
-    return to_document(text, group_spans(text, spans), rule="accurate")
+    # A cue keeps the nearest content on each side: PolNeAR dev in saywho, exact content
+    # MPNet 68.6 -> 69.2, MiniLM 61.3 -> 62.1 (attribution F1 88.4 -> 88.4, 86.5 -> 85.9).
+    return to_document(text, group_spans(text, spans, one_per_side=True), rule="accurate")
 
 
 # --------------------------------------------------------------------------- torch model
