@@ -552,3 +552,21 @@ def test_an_accurate_cue_keeps_the_nearest_content_on_each_side():
                at("the cost will rise", "CONTENT")]
     (attribution,) = analyze(text, RecordedTagger({text: reading})).attributions
     assert attribution.content_text == "the plan will fail"
+
+
+def test_no_continuation_of_an_accurate_reading():
+    """A quotation after the model's attribution that the model left out of its reading is
+    not made a continuation of it (the rules alone make one)."""
+    from saywho import analyze
+    from saywho.accurate import RecordedTagger
+    from saywho.model import Kind
+
+    text = 'The mayor said that the plan will fail.\n\n"We have no money left for it."'
+
+    def at(words, role):
+        return (text.index(words), text.index(words) + len(words), role)
+
+    reading = [at("The mayor", "SOURCE"), at("said", "CUE"), at("the plan will fail", "CONTENT")]
+    assert [a.kind for a in analyze(text).attributions] == [Kind.INDIRECT, Kind.CONTINUATION]
+    (attribution,) = analyze(text, learned=RecordedTagger({text: reading})).attributions
+    assert attribution.rule == "learned" and attribution.content_text == "the plan will fail"
