@@ -863,6 +863,13 @@ def predict_torch(model, prepared, tokenizer, device, args):
     return predicted, time.perf_counter() - started, words
 
 
+def _torch_logits(model):
+    """``run_logits`` of :func:`predict_spans` for a torch model on CPU (numpy in and out)."""
+    import torch
+
+    return lambda ids, mask: model(torch.from_numpy(ids), torch.from_numpy(mask)).numpy()
+
+
 def save_weights(model, path: Path) -> None:
     """The fine-tuned weights as fp16 safetensors (half the size; exported back to fp32)."""
     from safetensors.torch import save_file
@@ -931,7 +938,7 @@ def export_and_time(model, encoder: str | Path, work: Path, texts: Sequence[str]
     torch.set_num_threads(1)
     with torch.no_grad():
         started = time.perf_counter()
-        reference = [predict_spans(t, tokenizer, lambda i, m: cpu_model(torch.from_numpy(i), torch.from_numpy(m)).numpy())
+        reference = [predict_spans(t, tokenizer, _torch_logits(cpu_model))
                      for t in texts]
         seconds = time.perf_counter() - started
     result["cpu1_words_per_s_torch"] = round(words / seconds)
@@ -1015,8 +1022,7 @@ def read_saved(args) -> None:
     model = _load_saved(args.weights, args.encoder)
     tokenizer = load_tokenizer(args.encoder)
     with torch.no_grad():
-        found = {Path(name).name: predict_spans(Path(name).read_text(encoding="utf-8"), tokenizer,
-                                                lambda i, m: model(torch.from_numpy(i), torch.from_numpy(m)).numpy())
+        found = {Path(name).name: predict_spans(Path(name).read_text(encoding="utf-8"), tokenizer, _torch_logits(model))
                  for name in args.texts}
     Path(args.out).write_text(json.dumps(found), encoding="utf-8")
 

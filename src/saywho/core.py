@@ -452,9 +452,11 @@ class _Assembler:
             out.insert(0, first)
         return out
 
-    def _claim(self, draft: _Draft, quotes: list[Quote]) -> None:
+    def _claim(self, draft: _Draft, quotes: list[Quote], *, whole: bool = True) -> None:
+        """The quotations are ``draft``'s; with ``whole``, its content becomes them."""
         quotes = self._with_earlier_paragraphs(quotes)
-        draft.content = [(q.start, q.end) for q in quotes]
+        if whole:
+            draft.content = [(q.start, q.end) for q in quotes]
         draft.quotes = quotes
         for q in quotes:
             self.claimed.add(id(q))
@@ -477,10 +479,7 @@ class _Assembler:
         )
         if unquoted <= 3 or quoted >= 0.9 * (end - start):
             draft.kind = Kind.DIRECT
-            read = list(draft.content)
-            self._claim(draft, quotes)
-            if self.model_first and draft.rule == "learned":
-                draft.content = read
+            self._claim(draft, quotes, whole=not self._accurate(draft))
             draft.rule = draft.rule.replace("verb", "quote-verb", 1)
             draft.confidence = max(draft.confidence, 0.9)
         else:
@@ -531,6 +530,11 @@ class _Assembler:
                 self.learned_quoted.append(attribution)
             elif not overlapping:
                 self._replace([], [attribution], cautious=True)
+
+    def _accurate(self, draft: _Draft) -> bool:
+        """Whether ``draft`` is the accurate model's reading (model first), which keeps its
+        own edges and has no continuations made for it."""
+        return self.model_first and draft.rule == "learned"
 
     def _keep_rules_source(self, draft: _Draft, replaced: Sequence[_Draft]) -> None:
         """Where the model read no source for a cue whose source the rules read ("the head
@@ -920,7 +924,7 @@ class _Assembler:
             if not self._opens_sentence(quote):
                 continue  # a quoted fragment inside someone's sentence continues nobody
             origin = previous.continues or previous
-            if self.model_first and origin.rule == "learned":
+            if self._accurate(origin):
                 # The accurate model read the article whole and left this quotation out of
                 # its reading: PolNeAR dev exact content MPNet 69.2 -> 69.6, MiniLM 62.1 -> 62.2.
                 continue
