@@ -425,6 +425,26 @@ def test_readme_documents_every_command():
     assert not missing, f"README.md does not mention: {', '.join('saywho ' + p for p in missing)}"
 
 
+def _command(path: str):
+    command = typer.main.get_command(app)
+    for name in path.split():
+        command = command.commands[name]
+    return command
+
+
+@pytest.mark.parametrize("path", command_paths(typer.main.get_command(app)))
+def test_help_prints_every_option_text_whole(cli, path, monkeypatch):
+    """No part of an option's help is lost in `--help`: help texts are rich markup, where an
+    unescaped "pip install 'saywho[accurate]'" lost its "[accurate]" as an unknown tag."""
+    monkeypatch.setenv("COLUMNS", "2000")  # one line per option: the text is not wrapped
+    printed = re.sub(r"\s", "", cli(*path.split(), "--help").plain)
+    for param in _command(path).params:
+        if getattr(param, "hidden", False):
+            continue
+        meant = (getattr(param, "help", None) or "").replace("\\[", "[")
+        assert re.sub(r"\s", "", meant) in printed, f"saywho {path} --help garbles the help of --{param.name}"
+
+
 def test_python_dash_m_runs_every_command(tmp_path):
     """`python -m saywho` and `python -m saywho.cli` see the corpus commands too."""
     for module in ("saywho", "saywho.cli"):

@@ -166,3 +166,10 @@ def test_no_boundaries_trains_the_tagger_alone(cli, tmp_path):
     assert "half 0" not in result.err and not (out / "model-best" / "bounds.json").exists()
     card = json.loads((out / "model-best" / "model-card.json").read_text(encoding="utf-8"))
     assert card["settings"]["content_boundaries"] is None
+
+
+def test_half_steps_help_states_the_default(cli):
+    from saywho.learn import HALF_STEPS
+
+    printed = " ".join(cli("train", "polnear", "--help").plain.split())
+    assert f"(default: {HALF_STEPS})" in printed

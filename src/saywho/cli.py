@@ -102,10 +102,11 @@ def render_document(document: Document, console: Console) -> None:
         console.print(textwrap.indent(escape(body), "    "))
 
 
+# Help texts are rich markup: a literal "[" is written "\\[".
 MODEL_HELP = (
     "'default': the rules with the learned model that ships with saywho; 'rules': the rules "
     "alone (faster); or the folder of a model trained by 'saywho train polnear', or of an "
-    "accurate-mode model (model.onnx and tokenizer.json; needs pip install 'saywho[accurate]')."
+    "accurate-mode model (model.onnx and tokenizer.json; needs pip install 'saywho\\[accurate]')."
 )
 
 

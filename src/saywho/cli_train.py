@@ -39,7 +39,7 @@ def train_polnear(
         True, help="Also fit the content-boundary model (two more taggers, each on half the articles, train alongside)."
     ),
     half_steps: Optional[int] = typer.Option(
-        None, min=1, help="Most training steps of each half-trained tagger (default: 8000, saywho.learn.HALF_STEPS)."
+        None, min=1, help="Most training steps of each half-trained tagger (default: 8000)."
     ),
 ) -> None:
     """Train on PolNeAR train, select on dev, write the model and its model card (README.md)."""
