@@ -168,8 +168,9 @@ def test_no_boundaries_trains_the_tagger_alone(cli, tmp_path):
     assert card["settings"]["content_boundaries"] is None
 
 
-def test_half_steps_help_states_the_default(cli):
+def test_half_steps_help_states_the_default(cli, monkeypatch):
     from saywho.learn import HALF_STEPS
 
+    monkeypatch.setenv("COLUMNS", "2000")
     printed = " ".join(cli("train", "polnear", "--help").plain.split())
     assert f"(default: {HALF_STEPS})" in printed
