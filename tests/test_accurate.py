@@ -438,6 +438,21 @@ def test_a_broken_accurate_folder_is_a_one_line_model_error(cli, tmp_path):
     assert result.err.count("\n") == 1 and "accurate-mode model" in result.err
 
 
+def test_a_tokenizer_without_window_tokens_is_refused_at_load(tiny_accurate_model, tmp_path):
+    """No post-processor and neither [CLS]/[SEP] nor <s>/</s>: the model cannot open a
+    window, and load_model says so before any text is read."""
+    import shutil
+
+    from saywho.errors import ModelError
+    from saywho.learn import load_model
+
+    folder = tmp_path / "model"
+    shutil.copytree(tiny_accurate_model, folder)
+    _tokenizer_with(None, ("[UNK]", "officials", "said")).save(str(folder / "tokenizer.json"))
+    with pytest.raises(ModelError, match="cannot load the accurate-mode model.*neither"):
+        load_model(folder)
+
+
 # --------------------------------------------------------------------------- special tokens, folds, recorded readings
 
 
@@ -570,3 +585,4 @@ def test_no_continuation_of_an_accurate_reading():
     assert [a.kind for a in analyze(text).attributions] == [Kind.INDIRECT, Kind.CONTINUATION]
     (attribution,) = analyze(text, learned=RecordedTagger({text: reading})).attributions
     assert attribution.rule == "learned" and attribution.content_text == "the plan will fail"
+

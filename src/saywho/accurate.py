@@ -439,13 +439,16 @@ class OnnxTagger:
             str(Path(model_dir) / model_file), options, providers=["CPUExecutionProvider"]
         )
         self.tokenizer = load_tokenizer(model_dir)
+        # Found once, at load: a tokenizer without them is refused here, not at the first text.
+        self.specials = special_ids(self.tokenizer)
         self.window, self.stride, self.batch = window, stride, batch
 
     def logits(self, input_ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
         return self.session.run(["logits"], {"input_ids": input_ids, "attention_mask": mask})[0]
 
     def predict_spans(self, text: str) -> list[tuple[int, int, str]]:
-        return predict_spans(text, self.tokenizer, self.logits, window=self.window, stride=self.stride, batch=self.batch)
+        return predict_spans(text, self.tokenizer, self.logits, window=self.window, stride=self.stride,
+                             batch=self.batch, specials=self.specials)
 
 
 class RecordedTagger:
@@ -478,12 +481,14 @@ class RecordedTagger:
 
 
 def predict_spans(text: str, tokenizer, run_logits, *, window: int = WINDOW, stride: int = STRIDE,
-                  batch: int = 8, snap: bool = True) -> list[tuple[int, int, str]]:
+                  batch: int = 8, snap: bool = True, specials: tuple[int, int, int] | None = None
+                  ) -> list[tuple[int, int, str]]:
     """Char spans (start, end, ROLE) of ``text``; ``run_logits(input_ids, attention_mask)``
-    returns (windows, width, labels) scores (an ONNX session or a torch model)."""
+    returns (windows, width, labels) scores (an ONNX session or a torch model); ``specials``:
+    the tokenizer's :func:`special_ids`, where the caller has them."""
     ids, offsets = encode(tokenizer, text)
     spans = token_windows(len(ids), window - 2, stride)
-    cls, sep, pad = special_ids(tokenizer)
+    cls, sep, pad = specials or special_ids(tokenizer)
     outs = []
     for i in range(0, len(spans), batch):
         chunk = spans[i : i + batch]
