@@ -586,3 +586,25 @@ def test_no_continuation_of_an_accurate_reading():
     (attribution,) = analyze(text, learned=RecordedTagger({text: reading})).attributions
     assert attribution.rule == "learned" and attribution.content_text == "the plan will fail"
 
+
+def test_the_boundary_model_leaves_the_accurate_models_contents_as_read(tmp_path):
+    """With a bounds.json that ends every content at its sentence's end, the rules' content
+    moves and the accurate model's stays as the model read it."""
+    from saywho import analyze
+    from saywho.accurate import RecordedTagger
+    from saywho.bounds import BoundsModel
+    from saywho.learn import BOUNDS_FILE
+
+    text = "The mayor said the plan will fail next year. The governor said the budget was short."
+
+    def at(words, role):
+        return (text.index(words), text.index(words) + len(words), role)
+
+    reading = [at("The mayor", "SOURCE"), at("said", "CUE"), at("the plan will fail", "CONTENT")]
+    BoundsModel({"end:sentence-end": -10.0}).to_disk(tmp_path / BOUNDS_FILE)
+    first, second = analyze(text, learned=RecordedTagger({text: reading}, path=tmp_path)).attributions
+    assert (first.rule, first.content_text) == ("learned", "the plan will fail")
+    assert second.rule != "learned" and second.content_text == "the"  # moved off its sentence end
+    BoundsModel({"end:sentence-end": 10.0}).to_disk(tmp_path / BOUNDS_FILE)
+    first, _ = analyze(text, learned=RecordedTagger({text: reading}, path=tmp_path)).attributions
+    assert first.content_text == "the plan will fail"
