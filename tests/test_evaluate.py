@@ -765,6 +765,15 @@ def test_polnear_convention_starts_a_quotation_opening_mid_clause_at_its_clause(
     assert text[slice(*ends.content[0])] == "that, if so, it ends"
 
 
+def test_polnear_convention_starts_a_clause_before_a_quotation_at_its_that():
+    """'says on its website that "there were issues"': the words before "that" are the
+    cue's (PolNeAR train: 78 contents open at such a "that", 15 before it)."""
+    text = 'The commission says on its website that “there were issues.” He said he would “act.”\n'
+    website, act = _converted(text, ("there were issues.", "says", "The commission"), ("act.", "said", "He"))
+    assert text[slice(*website.content[0])] == "that “there were issues."
+    assert text[slice(*act.content[0])] == "he would “act."
+
+
 def test_polnear_convention_runs_the_cue_up_to_its_content_over_times_and_prepositions():
     text = "She said Monday that taxes rose. He spoke about the need for reform. They told the press that it was over.\n"
     first, second, third = _converted(

@@ -684,6 +684,7 @@ _COMPLEMENTIZER = re.compile(r"\bthat,?[^\S\n]+" + _OPENING_MARK + "?$", re.IGNO
 #: after the mark twice; saywho's direct content is the quotation.
 _CLAUSE_BEFORE_QUOTE = re.compile(r"[^\S\n]+((?:[\w’'-]+[^\S\n]+){1,4})" + _OPENING_MARK + "$")
 _PREVIOUS_WORD = re.compile(r"(\S+)(\s+)$")
+_THAT_IN_CLAUSE = re.compile(r".*\b(that)\b", re.IGNORECASE | re.DOTALL)
 
 
 def polnear_convention(text: str, document: Document) -> Document:
@@ -723,7 +724,9 @@ def polnear_spans(
         if cue[-1][1] <= start < len(text) and text[start].islower():
             clause = _CLAUSE_BEFORE_QUOTE.fullmatch(text, cue[-1][1], start)
             if clause:
-                content[0] = (clause.start(1), end)
+                # 'says on its website that "there were ...': the content opens at "that".
+                that = _THAT_IN_CLAUSE.search(text, clause.start(1), clause.end(1))
+                content[0] = (that.start(1) if that else clause.start(1), end)
     if content:
         start, end = content[0]
         found = _COMPLEMENTIZER.search(text, max(0, start - 12), start)
