@@ -83,6 +83,37 @@ def test_colon_then_quote_in_next_paragraph():
     assert a.content_text == "We will win the election."
 
 
+def test_a_cue_takes_no_content_from_another_paragraph():
+    """The parse runs the quotation that closes a paragraph and the next paragraph into one
+    sentence, with the quotation under "explained": it stays a continuation of "he said"."""
+    text = (
+        "“We’re on our fourth secretary of defense,” he said. “There’s a reason for that. None of "
+        "them gave Obama the answer that he wanted.”\n\nLooking ahead to the future of the armed "
+        "forces and the nation, Ham explained why he backs Trump over Democratic nominee Hillary Clinton.\n"
+    )
+    attributions = analyze(text).attributions
+    assert [a.kind for a in attributions][:2] == [Kind.DIRECT, Kind.CONTINUATION]
+    assert attributions[1].content_text.startswith("There’s a reason") and attributions[1].continues == 0
+    assert all(a.cue_text != "explained" or "There’s" not in a.content_text for a in attributions)
+
+
+def test_in_paragraph_of_keeps_the_verbs_paragraph_or_the_one_after_its_colon():
+    import spacy
+
+    from saywho.core import _in_paragraph_of
+
+    doc = spacy.blank("en")("It failed, they said.\n\nHe explained it.\nIt was\n\nA said:\n \nWe won.")
+    index = {t.text: t.i for t in doc if t.text in ("failed", "explained", "was", "said:", "We", "won")}
+    index["said:"] = [t.i for t in doc if t.text == "said"][1]
+    everything = list(range(len(doc)))
+    kept = _in_paragraph_of(doc[index["explained"]], everything)
+    # A single line break wraps a line; a blank line ends the paragraph.
+    assert doc[kept[0]].text == "He" and doc[kept[-1]].text == "was"
+    kept = _in_paragraph_of(doc[index["said:"]], everything)
+    assert doc[kept[0]].text == "A" and doc[kept[-1]].text == "."  # "A said:" and "We won."
+    assert _in_paragraph_of(doc[index["failed"]], []) == []
+
+
 def test_indirect_that_clause_excludes_complementizer():
     a = only("The minister warned that prices would rise next year.")
     assert a.kind == Kind.INDIRECT

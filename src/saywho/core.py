@@ -294,6 +294,29 @@ def _content_tokens(verb: Token, exclude: set[int]) -> tuple[list[int], str]:
     return [], ""
 
 
+#: A blank line: the paragraph break of news text (a single line break may only wrap a line).
+_BLANK_LINE = re.compile(r"\n[^\S\n]*\n")
+
+
+def _in_paragraph_of(verb: Token, tokens: list[int]) -> list[int]:
+    """The content ``tokens`` that lie in the paragraph of ``verb``, or also in the next one
+    where the verb's ends with a colon ("He said:" and the quote below). The parse can run a
+    sentence over a blank line: a quotation that closed one paragraph became the content of
+    the next one's "Ham explained why he backs Trump"."""
+    if not tokens:
+        return tokens
+    doc = verb.doc
+    text = doc.text
+    before = [m.end() for m in _BLANK_LINE.finditer(text, 0, verb.idx)]
+    start = before[-1] if before else 0
+    after = _BLANK_LINE.search(text, verb.idx)
+    end = after.start() if after else len(text)
+    if after and text[start:end].rstrip().endswith(":"):
+        following = _BLANK_LINE.search(text, after.end())
+        end = following.start() if following else len(text)
+    return [i for i in tokens if start <= doc[i].idx < end]
+
+
 def _named_apposition(head: Token) -> Token:
     """A noun that cannot speak with a person's name in apposition is a misparse: "With 50
     days until the election, Minyon Moore, a senior adviser, called ..." -> Moore."""
@@ -404,6 +427,7 @@ class _Assembler:
             # inside the content clause ("'You winning?' she said, but ...").
             exclude = set(range(speaker.start, speaker.end)) | set(range(cue.start, cue.end))
             tokens, rule = _content_tokens(token, exclude)
+            tokens = _in_paragraph_of(token, tokens)
             if tokens:
                 draft.rule = f"verb-{rule}"
                 draft.content = _char_spans(doc, tokens, base)
