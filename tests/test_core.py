@@ -6,6 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import saywho
 from saywho.core import analyze, analyze_many, split_chunks
@@ -106,12 +108,31 @@ def test_in_paragraph_of_keeps_the_verbs_paragraph_or_the_one_after_its_colon():
     index = {t.text: t.i for t in doc if t.text in ("failed", "explained", "was", "said:", "We", "won")}
     index["said:"] = [t.i for t in doc if t.text == "said"][1]
     everything = list(range(len(doc)))
-    kept = _in_paragraph_of(doc[index["explained"]], everything)
+    kept = _in_paragraph_of(doc.text, 0, doc[index["explained"]], everything)
     # A single line break wraps a line; a blank line ends the paragraph.
     assert doc[kept[0]].text == "He" and doc[kept[-1]].text == "was"
-    kept = _in_paragraph_of(doc[index["said:"]], everything)
+    kept = _in_paragraph_of(doc.text, 0, doc[index["said:"]], everything)
     assert doc[kept[0]].text == "A" and doc[kept[-1]].text == "."  # "A said:" and "We won."
-    assert _in_paragraph_of(doc[index["failed"]], []) == []
+    assert _in_paragraph_of(doc.text, 0, doc[index["failed"]], []) == []
+    # A chunk that starts further into the article: positions are the article's.
+    assert _in_paragraph_of("Intro.\n\n" + doc.text, 8, doc[index["explained"]], everything) == _in_paragraph_of(
+        doc.text, 0, doc[index["explained"]], everything
+    )
+
+
+@given(st.text(alphabet="ab \n", max_size=40), st.data())
+def test_paragraph_start_follows_the_last_blank_line_before(text, data):
+    import re
+
+    from saywho.core import _BLANK_LINE, _paragraph_start
+
+    position = data.draw(st.integers(0, len(text)))
+    start = _paragraph_start(text, position)
+    assert 0 <= start <= position
+    # Nothing blank between the start and the position; a blank line (or the text's start)
+    # right before the start.
+    assert not _BLANK_LINE.search(text[start:position])
+    assert start == 0 or re.search(r"(^|\n)[^\S\n]*\n$", text[:start])
 
 
 def test_indirect_that_clause_excludes_complementizer():

@@ -298,23 +298,34 @@ def _content_tokens(verb: Token, exclude: set[int]) -> tuple[list[int], str]:
 _BLANK_LINE = re.compile(r"\n[^\S\n]*\n")
 
 
-def _in_paragraph_of(verb: Token, tokens: list[int]) -> list[int]:
+def _in_paragraph_of(text: str, base: int, verb: Token, tokens: list[int]) -> list[int]:
     """The content ``tokens`` that lie in the paragraph of ``verb``, or also in the next one
-    where the verb's ends with a colon ("He said:" and the quote below). The parse can run a
-    sentence over a blank line: a quotation that closed one paragraph became the content of
-    the next one's "Ham explained why he backs Trump"."""
+    where the verb's ends with a colon ("He said:" and the quote below); ``text``: the
+    article, in which the verb's chunk starts at ``base``. The parse can run a sentence over a
+    blank line: a quotation that closed one paragraph became the content of the next one's
+    "Ham explained why he backs Trump"."""
     if not tokens:
         return tokens
-    doc = verb.doc
-    text = doc.text
-    before = [m.end() for m in _BLANK_LINE.finditer(text, 0, verb.idx)]
-    start = before[-1] if before else 0
-    after = _BLANK_LINE.search(text, verb.idx)
+    position = base + verb.idx
+    start = _paragraph_start(text, position)
+    after = _BLANK_LINE.search(text, position)
     end = after.start() if after else len(text)
     if after and text[start:end].rstrip().endswith(":"):
         following = _BLANK_LINE.search(text, after.end())
         end = following.start() if following else len(text)
-    return [i for i in tokens if start <= doc[i].idx < end]
+    doc = verb.doc
+    return [i for i in tokens if start <= base + doc[i].idx < end]
+
+
+def _paragraph_start(text: str, position: int) -> int:
+    """Where the paragraph holding ``position`` starts: after the last blank line before it."""
+    line_end = text.rfind("\n", 0, position)
+    while line_end >= 0:
+        previous = text.rfind("\n", 0, line_end)
+        if not text[previous + 1 : line_end].strip():
+            return line_end + 1
+        line_end = previous
+    return 0
 
 
 def _named_apposition(head: Token) -> Token:
@@ -427,7 +438,7 @@ class _Assembler:
             # inside the content clause ("'You winning?' she said, but ...").
             exclude = set(range(speaker.start, speaker.end)) | set(range(cue.start, cue.end))
             tokens, rule = _content_tokens(token, exclude)
-            tokens = _in_paragraph_of(token, tokens)
+            tokens = _in_paragraph_of(article.text, base, token, tokens)
             if tokens:
                 draft.rule = f"verb-{rule}"
                 draft.content = _char_spans(doc, tokens, base)
