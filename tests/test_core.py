@@ -102,37 +102,36 @@ def test_a_cue_takes_no_content_from_another_paragraph():
 def test_in_paragraph_of_keeps_the_verbs_paragraph_or_the_one_after_its_colon():
     import spacy
 
-    from saywho.core import _in_paragraph_of
+    from saywho.core import _in_paragraph_of, text_blocks
 
     doc = spacy.blank("en")("It failed, they said.\n\nHe explained it.\nIt was\n\nA said:\n \nWe won.")
     index = {t.text: t.i for t in doc if t.text in ("failed", "explained", "was", "said:", "We", "won")}
     index["said:"] = [t.i for t in doc if t.text == "said"][1]
     everything = list(range(len(doc)))
-    kept = _in_paragraph_of(doc.text, 0, doc[index["explained"]], everything)
+
+    def kept_by(verb, text=doc.text, base=0, tokens=everything):
+        return _in_paragraph_of(text, text_blocks(text), base, doc[index[verb]], tokens)
+
+    kept = kept_by("explained")
     # A single line break wraps a line; a blank line ends the paragraph.
     assert doc[kept[0]].text == "He" and doc[kept[-1]].text == "was"
-    kept = _in_paragraph_of(doc.text, 0, doc[index["said:"]], everything)
+    kept = kept_by("said:")
     assert doc[kept[0]].text == "A" and doc[kept[-1]].text == "."  # "A said:" and "We won."
-    assert _in_paragraph_of(doc.text, 0, doc[index["failed"]], []) == []
+    assert kept_by("failed", tokens=[]) == []
     # A chunk that starts further into the article: positions are the article's.
-    assert _in_paragraph_of("Intro.\n\n" + doc.text, 8, doc[index["explained"]], everything) == _in_paragraph_of(
-        doc.text, 0, doc[index["explained"]], everything
-    )
+    assert kept_by("explained", "Intro.\n\n" + doc.text, 8) == kept_by("explained")
 
 
-@given(st.text(alphabet="ab \n", max_size=40), st.data())
-def test_paragraph_start_follows_the_last_blank_line_before(text, data):
-    import re
+@given(st.text(alphabet="ab \n", max_size=40))
+def test_text_blocks_are_the_text_between_blank_lines(text):
+    from saywho.core import _BLANK_LINE, text_blocks
 
-    from saywho.core import _BLANK_LINE, _paragraph_start
-
-    position = data.draw(st.integers(0, len(text)))
-    start = _paragraph_start(text, position)
-    assert 0 <= start <= position
-    # Nothing blank between the start and the position; a blank line (or the text's start)
-    # right before the start.
-    assert not _BLANK_LINE.search(text[start:position])
-    assert start == 0 or re.search(r"(^|\n)[^\S\n]*\n$", text[:start])
+    blocks = text_blocks(text)
+    assert blocks[0][0] == 0 and blocks[-1][1] == len(text)
+    for (_, end), (start, _) in zip(blocks, blocks[1:]):
+        assert _BLANK_LINE.fullmatch(text, end, start)  # one blank line between two blocks
+    # Nothing blank inside a block.
+    assert not any(_BLANK_LINE.search(text, start, end) for start, end in blocks)
 
 
 def test_indirect_that_clause_excludes_complementizer():

@@ -187,6 +187,8 @@ class _Article:
         self._quote_ends = [q.end for q in self.quotations]
         # A paragraph is a line with text on it; blank lines separate, they do not count.
         self.paragraph_starts = [m.start() for m in PARAGRAPH.finditer(text)] or [0]
+        # What blank lines part: a paragraph whose lines may wrap (see _in_paragraph_of).
+        self.blocks = text_blocks(text)
         self.sentence_starts: list[int] = []
         for doc, base in chunks:
             self.sentence_starts.extend(base + s.start_char for s in doc.sents)
@@ -298,34 +300,33 @@ def _content_tokens(verb: Token, exclude: set[int]) -> tuple[list[int], str]:
 _BLANK_LINE = re.compile(r"\n[^\S\n]*\n")
 
 
-def _in_paragraph_of(text: str, base: int, verb: Token, tokens: list[int]) -> list[int]:
-    """The content ``tokens`` that lie in the paragraph of ``verb``, or also in the next one
-    where the verb's ends with a colon ("He said:" and the quote below); ``text``: the
-    article, in which the verb's chunk starts at ``base``. The parse can run a sentence over a
-    blank line: a quotation that closed one paragraph became the content of the next one's
-    "Ham explained why he backs Trump"."""
+def text_blocks(text: str) -> list[tuple[int, int]]:
+    """(start, end) of the runs of ``text`` that blank lines part, in order: all of it but
+    the blank lines."""
+    blocks, start = [], 0
+    for blank in _BLANK_LINE.finditer(text):
+        blocks.append((start, blank.start()))
+        start = blank.end()
+    blocks.append((start, len(text)))
+    return blocks
+
+
+def _in_paragraph_of(
+    text: str, blocks: Sequence[tuple[int, int]], base: int, verb: Token, tokens: list[int]
+) -> list[int]:
+    """The content ``tokens`` that lie in the paragraph of ``verb`` (its block of ``text``,
+    see :func:`text_blocks`), or also in the next one where the verb's ends with a colon
+    ("He said:" and the quote below); the verb's chunk starts at ``base`` in ``text``. The
+    parse can run a sentence over a blank line: a quotation that closed one paragraph became
+    the content of the next one's "Ham explained why he backs Trump"."""
     if not tokens:
         return tokens
-    position = base + verb.idx
-    start = _paragraph_start(text, position)
-    after = _BLANK_LINE.search(text, position)
-    end = after.start() if after else len(text)
-    if after and text[start:end].rstrip().endswith(":"):
-        following = _BLANK_LINE.search(text, after.end())
-        end = following.start() if following else len(text)
+    i = max(0, bisect.bisect_right(blocks, base + verb.idx, key=lambda block: block[0]) - 1)
+    start, end = blocks[i]
+    if i + 1 < len(blocks) and text[start:end].rstrip().endswith(":"):
+        end = blocks[i + 1][1]
     doc = verb.doc
-    return [i for i in tokens if start <= base + doc[i].idx < end]
-
-
-def _paragraph_start(text: str, position: int) -> int:
-    """Where the paragraph holding ``position`` starts: after the last blank line before it."""
-    line_end = text.rfind("\n", 0, position)
-    while line_end >= 0:
-        previous = text.rfind("\n", 0, line_end)
-        if not text[previous + 1 : line_end].strip():
-            return line_end + 1
-        line_end = previous
-    return 0
+    return [t for t in tokens if start <= base + doc[t].idx < end]
 
 
 def _named_apposition(head: Token) -> Token:
@@ -438,7 +439,7 @@ class _Assembler:
             # inside the content clause ("'You winning?' she said, but ...").
             exclude = set(range(speaker.start, speaker.end)) | set(range(cue.start, cue.end))
             tokens, rule = _content_tokens(token, exclude)
-            tokens = _in_paragraph_of(article.text, base, token, tokens)
+            tokens = _in_paragraph_of(article.text, article.blocks, base, token, tokens)
             if tokens:
                 draft.rule = f"verb-{rule}"
                 draft.content = _char_spans(doc, tokens, base)
