@@ -67,32 +67,42 @@ def _timed(run) -> float:
     return time.perf_counter() - started
 
 
-def recorded(args) -> None:
-    """fit-bounds and analyze: a GPU run's recorded readings replayed through saywho."""
-    import pickle
-
+def _recorded(args):
+    """(gold articles of args.split, their RecordedTagger), from a GPU run's readings
+    (``TAG.dev.json``, ``TAG.heldout.json``) of the dumped articles; exits where one of the
+    split's articles has no reading."""
     from saywho.accurate import RecordedTagger
-    from saywho.core import analyze_many
 
     data = json.loads(Path(args.data).read_text(encoding="utf-8"))
-    articles = data["train"] + data["dev"]
     readings = [json.loads(Path(r).read_text(encoding="utf-8")) for r in args.readings]
     golds = load_polnear(args.split)
-    if args.command == "fit-bounds":
-        from saywho.learn import fit_boundaries
-        from saywho.nlp import load_pipeline
+    tagger = RecordedTagger.from_readings(data["train"] + data["dev"], readings, path=getattr(args, "bounds", None))
+    missing = [g.name for g in golds if g.text not in tagger.spans_by_text]
+    if missing:
+        sys.exit(f"no reading of {len(missing)} articles of {args.split} (first: {missing[0]})")
+    return golds, tagger
 
-        tagger = RecordedTagger.from_readings(articles, readings)
-        missing = [g.name for g in golds if g.text not in tagger.spans_by_text]
-        if missing:
-            sys.exit(f"no reading of {len(missing)} articles of {args.split} (first: {missing[0]})")
-        parsed = list(load_pipeline().pipe([g.text for g in golds], batch_size=16))
-        model = fit_boundaries(golds, parsed, [tagger], report=print)
-        Path(args.out).mkdir(parents=True, exist_ok=True)
-        model.to_disk(Path(args.out) / "bounds.json")
-        print("wrote", Path(args.out) / "bounds.json")
-        return
-    tagger = RecordedTagger.from_readings(articles, readings, path=args.bounds)
+
+def fit_bounds(args) -> None:
+    """A bounds.json fitted on recorded readings of the split (the cross-fitted folds')."""
+    from saywho.learn import fit_boundaries
+    from saywho.nlp import load_pipeline
+
+    golds, tagger = _recorded(args)
+    parsed = list(load_pipeline().pipe([g.text for g in golds], batch_size=16))
+    model = fit_boundaries(golds, parsed, [tagger], report=print)
+    Path(args.out).mkdir(parents=True, exist_ok=True)
+    model.to_disk(Path(args.out) / "bounds.json")
+    print("wrote", Path(args.out) / "bounds.json")
+
+
+def analyze_recorded(args) -> None:
+    """Recorded readings replayed in saywho's whole analysis and scored."""
+    import pickle
+
+    from saywho.core import analyze_many
+
+    golds, tagger = _recorded(args)
     docs = analyze_many([g.text for g in golds], learned=tagger)
     if args.save:
         Path(args.save).write_bytes(pickle.dumps(docs))
@@ -136,7 +146,7 @@ def main() -> None:
         p.add_argument("--json")
     args = parser.parse_args()
     if args.command in ("fit-bounds", "analyze"):
-        recorded(args)
+        (fit_bounds if args.command == "fit-bounds" else analyze_recorded)(args)
         return
 
     if args.command == "dump":

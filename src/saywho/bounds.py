@@ -14,8 +14,8 @@ read the PolNeAR train articles (:func:`saywho.learn.fit_boundaries`), kept as J
 (``bounds.json``) beside the shipped tagger. Quotations are left alone: their marks are
 their edges.
 
-Measured on PolNeAR dev with the shipped tagger: exact content F1 56.4 without ``bounds.json``,
-58.9 with it (with the cue and source arbiter of :mod:`saywho.arbiter`, whose weights it
+Measured on PolNeAR dev with the shipped tagger: exact content F1 57.0 without ``bounds.json``,
+59.7 with it (with the cue and source arbiter of :mod:`saywho.arbiter`, whose weights it
 also holds).
 """
 
