@@ -608,3 +608,74 @@ def test_the_boundary_model_leaves_the_accurate_models_contents_as_read(tmp_path
     BoundsModel({"end:sentence-end": 10.0}).to_disk(tmp_path / BOUNDS_FILE)
     first, _ = analyze(text, learned=RecordedTagger({text: reading}, path=tmp_path)).attributions
     assert first.content_text == "the plan will fail"
+
+
+# --------------------------------------------------------------------------- weight soups
+
+
+@given(st.lists(st.floats(-1e3, 1e3), min_size=6, max_size=6), st.integers(1, 5), st.randoms(use_true_random=False))
+def test_mean_weights_is_the_elementwise_mean_in_any_order(values, copies, rng):
+    from saywho.accurate import mean_weights
+
+    base = np.array(values).reshape(2, 3)
+    states = [{"w": base + k, "b": np.full(3, float(k))} for k in range(copies)]
+    mean = mean_weights(states)
+    assert np.allclose(mean["w"], base + (copies - 1) / 2)
+    assert np.allclose(mean["b"], (copies - 1) / 2)
+    shuffled = states[:]
+    rng.shuffle(shuffled)
+    assert all(np.allclose(mean[k], mean_weights(shuffled)[k]) for k in mean)
+    assert np.array_equal(states[0]["w"], base)  # the members are left as they were
+
+
+def test_mean_weights_refuses_members_that_do_not_match():
+    from saywho.accurate import mean_weights
+
+    with pytest.raises(ValueError, match="no weights"):
+        mean_weights([])
+    with pytest.raises(ValueError, match="other tensors"):
+        mean_weights([{"w": np.zeros(2)}, {"v": np.zeros(2)}])
+    with pytest.raises(ValueError, match=r"w is \(3,\), not \(2,\)"):
+        mean_weights([{"w": np.zeros(2)}, {"w": np.zeros(3)}])
+
+
+def test_train_then_soup_on_a_tiny_encoder(tmp_path):
+    """Two tiny runs from one head seed, kept at their last epoch, averaged by `soup`: the
+    soup's weights are the members' mean and its dev reading slices the texts (torch,
+    safetensors and tokenizers needed; skipped without them)."""
+    torch = pytest.importorskip("torch")
+    safetensors_torch = pytest.importorskip("safetensors.torch")
+    pytest.importorskip("tokenizers")
+    import json
+
+    from saywho.accurate import build_model, main
+
+    vocab = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "smith", "said", "tax", "##es", ".", "rose"]
+    encoder = tmp_path / "encoder"
+    encoder.mkdir()
+    _write_tokenizer(encoder, vocab)
+    config = {"hidden_size": 8, "num_attention_heads": 2, "num_hidden_layers": 1, "intermediate_size": 16,
+              "vocab_size": len(vocab), "max_position_embeddings": 64, "type_vocab_size": 2}
+    (encoder / "config.json").write_text(json.dumps(config))
+    torch.manual_seed(3)
+    state = {k: v.contiguous() for k, v in build_model(config).state_dict().items() if not k.startswith("classifier")}
+    safetensors_torch.save_file(state, str(encoder / "model.safetensors"))
+    text = "Smith said taxes rose. Taxes rose."
+    doc = {"name": "a", "text": text, "pieces": [[0, 5, "SOURCE"], [6, 10, "CUE"], [11, 21, "CONTENT"]]}
+    data = tmp_path / "data.json"
+    data.write_text(json.dumps({"train": [doc, {**doc, "name": "b"}], "dev": [doc]}))
+    out = tmp_path / "runs"
+    common = ["--data", str(data), "--encoder", str(encoder), "--out", str(out), "--epochs", "2", "--batch", "2",
+              "--init-seed", "0", "--keep", "last", "--save"]
+    for seed in ("0", "1"):
+        main(["train", *common, "--seed", seed, "--tag", f"f{seed}"])
+    main(["soup", "--weights", str(out / "f0.safetensors"), str(out / "f1.safetensors"), "--encoder", str(encoder),
+          "--data", str(data), "--out", str(out), "--tag", "soup"])
+    members = [safetensors_torch.load_file(str(out / f"f{s}.safetensors")) for s in (0, 1)]
+    soup = safetensors_torch.load_file(str(out / "soup.safetensors"))
+    assert not torch.equal(members[0]["classifier.weight"], members[1]["classifier.weight"])
+    for name, value in soup.items():
+        expected = (members[0][name].float() + members[1][name].float()) / 2
+        assert torch.allclose(value.float(), expected, atol=2e-3), name
+    for start, end, role in json.loads((out / "soup.dev.json").read_text())["a"]:
+        assert text[start:end] == text[start:end].strip() and role in ("SOURCE", "CUE", "CONTENT")
