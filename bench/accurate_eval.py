@@ -23,12 +23,13 @@ as predicted and with the sentence-end content repair of ``saywho.learn.extend_c
 from __future__ import annotations
 
 import argparse
+import gzip
 import json
 import sys
 import time
 from pathlib import Path
 
-from saywho.accurate import LABEL_ID, OnnxTagger, group_spans, encode, load_tokenizer, span_layout, tags_to_char_spans, token_labels
+from saywho.accurate import LABEL_ID, OnnxTagger, group_spans, encode, load_json, load_tokenizer, span_layout, tags_to_char_spans, token_labels
 from saywho.evaluate import load_polnear, score
 from saywho.learn import RoleSpan, extend_contents, role_pieces, to_document
 
@@ -61,6 +62,16 @@ def report(golds, predicted: dict, name: str, results: dict) -> None:
             print(line(label, s, width=44))
 
 
+def _read_json(path: str | Path):
+    """A JSON file, gzipped where its name ends in .gz (the dump travels so); exits with one
+    line where it is missing or not JSON."""
+    path = Path(path)
+    try:
+        return load_json(path)
+    except (OSError, EOFError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        sys.exit(f"{path}: cannot read it as {'gzipped ' if path.suffix == '.gz' else ''}JSON ({error})")
+
+
 def _timed(run) -> float:
     started = time.perf_counter()
     run()
@@ -73,8 +84,8 @@ def _recorded(args):
     split's articles has no reading."""
     from saywho.accurate import RecordedTagger
 
-    data = json.loads(Path(args.data).read_text(encoding="utf-8"))
-    readings = [json.loads(Path(r).read_text(encoding="utf-8")) for r in args.readings]
+    data = _read_json(args.data)
+    readings = [_read_json(r) for r in args.readings]
     golds = load_polnear(args.split)
     tagger = RecordedTagger.from_readings(data["train"] + data["dev"], readings, path=getattr(args, "bounds", None))
     missing = [g.name for g in golds if g.text not in tagger.spans_by_text]
@@ -155,7 +166,8 @@ def main() -> None:
             golds = load_polnear(Path(args.polnear) / split)
             out[split] = [{"name": g.name, "text": g.text, "pieces": [list(p) for p in role_pieces(g)]} for g in golds]
         Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-        Path(args.out).write_text(json.dumps(out), encoding="utf-8")
+        raw = json.dumps(out).encode("utf-8")
+        Path(args.out).write_bytes(gzip.compress(raw, mtime=0) if args.out.endswith(".gz") else raw)
         return
 
     golds = load_polnear(args.split)
@@ -163,7 +175,7 @@ def main() -> None:
     print(f"{'variant':44s} exact/overlap F1: source cue content")
     if args.command == "score":
         for path in args.predictions:
-            report(golds, json.loads(Path(path).read_text(encoding="utf-8")), Path(path).name, results)
+            report(golds, _read_json(path), Path(path).name, results)
     elif args.command == "ceiling":
         tokenizer = load_tokenizer(args.encoder)
         predicted = {}

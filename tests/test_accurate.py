@@ -679,3 +679,15 @@ def test_train_then_soup_on_a_tiny_encoder(tmp_path):
         assert torch.allclose(value.float(), expected, atol=2e-3), name
     for start, end, role in json.loads((out / "soup.dev.json").read_text())["a"]:
         assert text[start:end] == text[start:end].strip() and role in ("SOURCE", "CUE", "CONTENT")
+
+
+def test_load_json_reads_plain_and_gzipped_files(tmp_path):
+    import gzip
+    import json
+
+    from saywho.accurate import load_json
+
+    data = {"dev": [{"name": "a", "text": "Smith said – “so”.", "pieces": [[0, 5, "SOURCE"]]}]}
+    (tmp_path / "d.json").write_text(json.dumps(data), encoding="utf-8")
+    (tmp_path / "d.json.gz").write_bytes(gzip.compress(json.dumps(data).encode("utf-8")))
+    assert load_json(tmp_path / "d.json") == data == load_json(str(tmp_path / "d.json.gz"))

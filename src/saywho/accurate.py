@@ -679,6 +679,15 @@ def _prepare(docs, tokenizer, window: int, stride: int):
     return prepared, rows, pad
 
 
+def load_json(path: str | Path) -> dict:
+    """A JSON file (the dumped PolNeAR of ``bench/accurate_eval.py dump``, a reading), gzipped
+    where its name ends in .gz."""
+    import gzip
+
+    raw = Path(path).read_bytes()
+    return json.loads((gzip.decompress(raw) if str(path).endswith(".gz") else raw).decode("utf-8"))
+
+
 def fold_split(docs: Sequence, folds: int, fold: int) -> tuple[list, list]:
     """(training articles, held-out articles) of cross-fitting fold ``fold`` of ``folds``:
     article i is held out when i % folds == fold. The folds' models read their held-out
@@ -743,7 +752,7 @@ def train(args) -> None:
     torch.manual_seed(args.seed)
     np.random.seed(args.seed)
     device = "cuda" if torch.cuda.is_available() else "cpu"
-    data = json.loads(Path(args.data).read_text(encoding="utf-8"))
+    data = load_json(args.data)
     train_docs = data["train"][: args.train_limit or None]
     dev_docs = data["dev"][: args.dev_limit or None]
     train_docs, held_out = fold_split(train_docs, args.folds, args.fold)
@@ -882,7 +891,7 @@ def soup(args) -> None:
     from safetensors.torch import load_file
 
     device = "cuda" if torch.cuda.is_available() else "cpu"
-    data = json.loads(Path(args.data).read_text(encoding="utf-8"))
+    data = load_json(args.data)
     dev_docs = data["dev"][: args.dev_limit or None]
     _, held_out = fold_split(data["train"], args.folds, args.fold)
     tokenizer = load_tokenizer(args.encoder)
@@ -1131,7 +1140,7 @@ def export_saved(args) -> None:
     model = _load_saved(args.weights, args.encoder)
     texts = []
     if args.data:
-        texts = [d["text"] for d in json.loads(Path(args.data).read_text(encoding="utf-8"))["dev"][: args.time_docs]]
+        texts = [d["text"] for d in load_json(args.data)["dev"][: args.time_docs]]
     print("SUMMARY", json.dumps(export_and_time(model, args.encoder, Path(args.out), texts or ["A test. He said so."])))
 
 
