@@ -21,7 +21,7 @@ from saywho.cues import CUE_PREFIX_WORDS, DOCUMENT_NOUNS, OBJECT_VERBS, PREPOSIT
 from saywho.model import Attribution, Document, Kind, Resolution, SourceType, document_id, overlap, trim_spans
 from saywho.bounds import REPORTED, Boundable, BoundsModel, hints_for, refine_all, skippable
 from saywho.arbiter import Choice, choice, pick
-from saywho.quotes import DOUBLE_QUOTE_CHARS, QUOTE_CHARS, Quote, find_quotes
+from saywho.quotes import DOUBLE_QUOTE_CHARS, OPENING_MARKS, QUOTE_CHARS, Quote, find_quotes
 from saywho.resolve import Cluster, EntityIndex
 from saywho.speakers import (
     PERSON_NOUNS,
@@ -109,7 +109,7 @@ def split_chunks(text: str, max_chars: int = CHUNK_CHARS) -> list[tuple[int, int
 #: A content's leading complementizer, which saywho leaves out of the content.
 _COMPLEMENTIZER = re.compile(r"that\s+", re.IGNORECASE)
 #: A colon and an opening quotation mark right after a cue: it introduces that quotation.
-_COLON_QUOTE = re.compile(r"[^\S\n]*:[^\S\n]*[\"“‘«']")
+_COLON_QUOTE = re.compile(rf"[^\S\n]*:[^\S\n]*[{re.escape(OPENING_MARKS)}]")
 # "who requested anonymity", "spoke on condition of anonymity": how a source is described, not
 # what it said (PolNeAR train: 27 of 32 mentions of anonymity are no content).
 _ANONYMITY_REQUEST = re.compile(r"(?:(?:the\s+)?condition\s+of\s+)?anonymity\b", re.IGNORECASE)

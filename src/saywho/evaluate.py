@@ -672,7 +672,9 @@ def merge_continuations(document: Document) -> Document:
     return merged
 
 
-#: The opening quotation marks of PolNeAR's English news ('' doubled in some papers).
+#: The opening quotation marks of PolNeAR's English news ('' doubled in some papers). The
+#: scorer keeps its own lists of marks rather than the quotes module's: a metric that shared
+#: the analysis' quote detection would forgive its mistakes.
 _OPENING_MARK = r"(?:\"|“|‘|''|')"
 #: "that" right before a content, or before the quotation mark that opens it ('said that "the
 #: plan failed"': PolNeAR train starts such a content at "that" 98 times, at the mark twice),

@@ -117,12 +117,13 @@ QUOTE_CHARS = "\"'“”‘’«»„‚‹›"
 #: The double ones: never an apostrophe, so never part of a word at a quotation's edge.
 DOUBLE_QUOTE_CHARS = frozenset("\"“”«»„")
 _DASHES = "\\-\u2010\u2011\u2012\u2013\u2014\u2015"
-_OPENING_MARKS = "\"'\u2018\u201a\u201c\u201e\u00ab\u00bb"  # " ' ‘ ‚ “ „ « »
-_ALL_MARKS = _OPENING_MARKS + "\u2019\u201d"  # ... and ’ ”
+#: The marks that can open a quotation.
+OPENING_MARKS = "\"'\u2018\u201a\u201c\u201e\u00ab\u00bb"  # " ' ‘ ‚ “ „ « »
+_ALL_MARKS = OPENING_MARKS + "\u2019\u201d"  # ... and ’ ”
 _ANY_MARK = re.compile(f"[{_ALL_MARKS}]")
 
 # What may stand right before an ambiguous opening mark (the start of the text may too).
-_OPEN_BEFORE = f"\\s(\\[{{<{_DASHES}{_OPENING_MARKS}"
+_OPEN_BEFORE = f"\\s(\\[{{<{_DASHES}{OPENING_MARKS}"
 # What may stand right after an ambiguous closing mark (the end of the text may too).
 _CLOSE_AFTER = f"\\s.,;:!?\u2026)\\]}}>/*{_DASHES}{_ALL_MARKS}"
 # Punctuation that ends quoted speech: a mark right after it closes even before a letter.
@@ -375,7 +376,7 @@ def find_quotes(text: str) -> list[Quote]:
                         q_end -= 1
                 # A quote may run on into the next paragraph, unless that one opens with
                 # a quote mark of its own (then this one ends with its paragraph).
-                reach = q_end if q_first >= 0 and text[q_first] not in _OPENING_MARKS else p_end
+                reach = q_end if q_first >= 0 and text[q_first] not in OPENING_MARKS else p_end
             limit = stack[-1][0] if stack else n
             ahead, name, apostrophe_like, loose = styles[m.lastindex]  # type: ignore[index]
 
