@@ -33,7 +33,7 @@ def source_choice(doc: Doc):
     content = [(doc[7].idx, doc[9].idx + len("failed"))]
     cue = [(doc[6].idx, doc[6].idx + len("said"))]
     speaker = [(0, doc[4].idx + len("Smith"))]
-    return choice("source", "verb-ccomp", content, cue, speaker, doc[0:5], doc[3:5], 0)
+    return choice("source", "verb-ccomp", content, cue, speaker, doc[0:5], doc[3:5], 0, doc.text)
 
 
 def test_a_choice_describes_both_readings_and_where_they_lie():
@@ -48,7 +48,7 @@ def test_a_choice_describes_both_readings_and_where_they_lie():
 def test_a_cue_choice_knows_which_reading_governs_the_other():
     doc = parsed()
     found = source_choice(doc)
-    cues = choice("cue", "verb-ccomp", found.content, found.cue, found.speaker, doc[6:7], doc[9:10], 0)
+    cues = choice("cue", "verb-ccomp", found.content, found.cue, found.speaker, doc[6:7], doc[9:10], 0, doc.text)
     rules, tagger = cues.decision.features
     assert {"cue:R:relation=above", "cue:R:at=before", "cue:R:cue_verb=True"} <= set(rules)
     assert {"cue:T:relation=below", "cue:T:at=inside", "cue:T:cue_verb=False"} <= set(tagger)

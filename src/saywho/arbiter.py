@@ -49,7 +49,7 @@ def _bucket(n: int) -> str:
     return "0" if n == 0 else "1" if n == 1 else "2-3" if n <= 3 else "4-7" if n <= 7 else "8+"
 
 
-def _features(role: str, rule: str, content: SpanList, mine: Span, other: Span, base: int) -> list[str]:
+def _features(role: str, rule: str, content: SpanList, mine: Span, other: Span, base: int, text: str) -> list[str]:
     root = mine.root
     out = [
         "bias", f"lemma={root.lemma_.lower()}", f"pos={root.pos_}", f"dep={root.dep_}",
@@ -60,11 +60,10 @@ def _features(role: str, rule: str, content: SpanList, mine: Span, other: Span, 
     else:
         out += [f"ent={root.ent_type_}", f"first={mine[0].lower_}"]
     start, end = base + mine.start_char, base + mine.end_char
-    text = mine.doc.text
     if end <= content[0][0]:
-        out += ["at=before", f"gap={_bucket(len(text[end - base : content[0][0] - base].split()))}"]
+        out += ["at=before", f"gap={_bucket(len(text[end : content[0][0]].split()))}"]
     elif start >= content[-1][1]:
-        out += ["at=after", f"gap={_bucket(len(text[content[-1][1] - base : start - base].split()))}"]
+        out += ["at=after", f"gap={_bucket(len(text[content[-1][1] : start].split()))}"]
     else:
         out.append("at=inside")
     if mine.start < other.end and other.start < mine.end:
@@ -88,13 +87,15 @@ def choice(
     rules: Span,
     tagger: Span,
     base: int,
+    text: str,
     keep: int = 0,
 ) -> Choice:
     """The choice between the rules' reading ``rules`` (option 0) and the tagger's
-    ``tagger`` (option 1), two Spans of one chunk Doc at character offset ``base``, of
-    ``role``; ``keep``: the attribution's own reading, which stands on a tie."""
+    ``tagger`` (option 1), two Spans of one chunk Doc at character offset ``base`` of the
+    article ``text``, of ``role``; ``keep``: the attribution's own reading, which stands on a
+    tie. (The article's text, not the Doc's: spaCy rebuilds ``Doc.text`` on every access.)"""
     features = [
-        [f"{role}:{who}:{f}" for f in _features(role, rule, content, mine, other, base)]
+        [f"{role}:{who}:{f}" for f in _features(role, rule, content, mine, other, base, text)]
         for who, mine, other in (("R", rules, tagger), ("T", tagger, rules))
     ]
     options = tuple([(base + s.start_char, base + s.end_char)] for s in (rules, tagger))

@@ -832,7 +832,8 @@ class _Assembler:
             for role, (ours, base, theirs) in pairs.items():
                 if theirs is None or theirs.doc is not ours.doc or (theirs.start, theirs.end) == (ours.start, ours.end):
                     continue
-                out.append((draft, choice(role, draft.rule, draft.content, draft.cue, speaker_spans, ours, theirs, base)))
+                out.append((draft, choice(role, draft.rule, draft.content, draft.cue, speaker_spans, ours, theirs, base,
+                                          self.article.text)))
         return out
 
     def _subject_choice(self, draft: _Draft, cue: Span) -> Choice | None:
@@ -848,7 +849,8 @@ class _Assembler:
         base = draft.speaker_base
         rules, tagger = token.doc[mention.start : mention.end], token.doc[speaker.start : speaker.end]
         return choice(
-            "source", draft.rule, draft.content, draft.cue, [speaker.char_span(base)], rules, tagger, base, keep=1
+            "source", draft.rule, draft.content, draft.cue, [speaker.char_span(base)], rules, tagger, base,
+            self.article.text, keep=1,
         )
 
     def arbitrate(self, model: BoundsModel, alone: Document | None) -> None:

@@ -165,8 +165,9 @@ def structure_features(doc: Doc) -> list[str]:
     "Quote=In|Rel=Comp|Sent=Yes" of: inside a quotation; the path class from the nearest
     reporting word above (Self, Subj, Comp, Obj, Prep, Mod, Adv, Punct, Conj, Other, None);
     whether the sentence holds a reporting word."""
-    inside = np.zeros(len(doc.text) + 1, dtype=bool)
-    for quote in find_quotes(doc.text):
+    text = doc.text  # rebuilt by spaCy on every access
+    inside = np.zeros(len(text) + 1, dtype=bool)
+    for quote in find_quotes(text):
         if quote.kind == "quotation":
             inside[quote.start : quote.end] = True
     reporting = [_is_reporting(t) for t in doc]
