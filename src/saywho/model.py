@@ -72,6 +72,9 @@ def _merged(spans: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
 
 def overlap(a: Sequence[tuple[int, int]], b: Sequence[tuple[int, int]]) -> int:
     """Number of characters two span lists share (each list's own overlapping pieces counted once)."""
+    if len(a) == 1 and len(b) == 1:  # the common case, called often in assembly
+        (s1, e1), (s2, e2) = a[0], b[0]
+        return max(0, min(e1, e2) - max(s1, s2))
     shared = 0
     for s1, e1 in _merged(a):
         for s2, e2 in _merged(b):
