@@ -775,12 +775,15 @@ def train(args) -> None:
     dev_prepared, _, _ = _prepare(dev_docs, tokenizer, args.window, args.stride)
     log(f"train windows {len(rows)}, dev docs {len(dev_docs)}, prep {time.perf_counter() - t0:.1f}s")
 
-    # The head is drawn from its own seed, so that runs that differ only in --seed (the
-    # order of the windows and the dropout) start from one point and can be averaged (soup).
-    torch.manual_seed(args.seed if args.init_seed is None else args.init_seed)
+    # With --init-seed the head is drawn from its own seed, so that runs that differ only in
+    # --seed (the order of the windows and the dropout) start from one point and can be
+    # averaged (soup); without it the random stream is the one runs before the option used.
+    if args.init_seed is not None:
+        torch.manual_seed(args.init_seed)
     model = build_model(config).to(device)
     head = load_encoder(model, args.encoder)
-    torch.manual_seed(args.seed)
+    if args.init_seed is not None:
+        torch.manual_seed(args.seed)
     log("new parameters:", head)
     no_decay = [p for n, p in model.named_parameters() if n.endswith("bias") or "LayerNorm" in n]
     decay = [p for n, p in model.named_parameters() if not (n.endswith("bias") or "LayerNorm" in n)]
