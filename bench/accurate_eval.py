@@ -87,7 +87,10 @@ def _recorded(args):
     data = _read_json(args.data)
     readings = [_read_json(r) for r in args.readings]
     golds = load_polnear(args.split)
-    tagger = RecordedTagger.from_readings(data["train"] + data["dev"], readings, path=getattr(args, "bounds", None))
+    try:
+        tagger = RecordedTagger.from_readings(data["train"] + data["dev"], readings, path=getattr(args, "bounds", None))
+    except KeyError as error:  # a reading of an article the dump does not hold
+        sys.exit(f"{args.data}: {error.args[0]}")
     missing = [g.name for g in golds if g.text not in tagger.spans_by_text]
     if missing:
         sys.exit(f"no reading of {len(missing)} articles of {args.split} (first: {missing[0]})")

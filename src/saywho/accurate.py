@@ -757,7 +757,7 @@ def train(args) -> None:
     dev_docs = data["dev"][: args.dev_limit or None]
     train_docs, held_out = fold_split(train_docs, args.folds, args.fold)
     tokenizer = load_tokenizer(args.encoder)
-    config = json.loads((Path(args.encoder) / "config.json").read_text())
+    config = _encoder_config(args.encoder)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     log_file = open(out / f"{args.tag}.log", "a", encoding="utf-8")
@@ -772,7 +772,7 @@ def train(args) -> None:
         f"batch {args.batch} device {device} {torch.cuda.get_device_name() if device == 'cuda' else ''}")
     t0 = time.perf_counter()
     _, rows, pad = _prepare(train_docs, tokenizer, args.window, args.stride)
-    dev_prepared, _, _ = _prepare(dev_docs, tokenizer, args.window, args.stride)
+    dev_prepared, gold = _dev_set(dev_docs, tokenizer, args)
     log(f"train windows {len(rows)}, dev docs {len(dev_docs)}, prep {time.perf_counter() - t0:.1f}s")
 
     # With --init-seed the head is drawn from its own seed, so that runs that differ only in
@@ -802,7 +802,6 @@ def train(args) -> None:
         weights = torch.ones(len(LABELS), device=device)
         weights[0] = args.o_weight
     loss_fn = torch.nn.CrossEntropyLoss(ignore_index=IGNORE, weight=weights)
-    gold = {d["name"]: gold_spans(d) for d, *_ in dev_prepared}
     rng = np.random.default_rng(args.seed)
     best = (-1.0, 0, None, None)
     train_seconds = 0.0
@@ -862,6 +861,16 @@ def train(args) -> None:
     log("SUMMARY", json.dumps(summary))
 
 
+def _encoder_config(encoder: str | Path) -> dict:
+    return json.loads((Path(encoder) / "config.json").read_text())
+
+
+def _dev_set(dev_docs, tokenizer, args) -> tuple[list, dict]:
+    """The dev articles prepared for :func:`predict_torch`, and their gold spans."""
+    prepared, _, _ = _prepare(dev_docs, tokenizer, args.window, args.stride)
+    return prepared, {d["name"]: gold_spans(d) for d, *_ in prepared}
+
+
 def _read_held_out(model, held_out, tokenizer, device, args, out: Path, log) -> None:
     prepared, _, _ = _prepare(held_out, tokenizer, args.window, args.stride)
     predicted, _, _ = predict_torch(model, prepared, tokenizer, device, args)
@@ -891,33 +900,24 @@ def soup(args) -> None:
     with --folds) and TAG.safetensors; with --ensemble also score the members' averaged
     logits (N models at inference: a measurement of what the soup leaves on the table)."""
     import torch
-    from safetensors.torch import load_file
 
     device = "cuda" if torch.cuda.is_available() else "cpu"
     data = load_json(args.data)
-    dev_docs = data["dev"][: args.dev_limit or None]
     _, held_out = fold_split(data["train"], args.folds, args.fold)
     tokenizer = load_tokenizer(args.encoder)
-    config = json.loads((Path(args.encoder) / "config.json").read_text())
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    dev_prepared, _, _ = _prepare(dev_docs, tokenizer, args.window, args.stride)
-    gold = {d["name"]: gold_spans(d) for d, *_ in dev_prepared}
+    dev_prepared, gold = _dev_set(data["dev"][: args.dev_limit or None], tokenizer, args)
     log = print
-    states = [{k: v.float() for k, v in load_file(str(w)).items()} for w in args.weights]
-    members = []
-    for path, state in zip(args.weights, states):
-        model = build_model(config)
-        model.load_state_dict(state)
-        members.append(model.to(device).eval())
-        predicted, _, _ = predict_torch(members[-1], dev_prepared, tokenizer, device, args)
+    members = [_load_saved(w, args.encoder).to(device) for w in args.weights]
+    for path, member in zip(args.weights, members):
+        predicted, _, _ = predict_torch(member, dev_prepared, tokenizer, device, args)
         log(f"member {Path(path).name}: dev exact span F1 {span_f1(gold, predicted)}")
-    model = build_model(config)
-    model.load_state_dict(mean_weights(states))
-    model = model.to(device).eval()
+    model = build_model(_encoder_config(args.encoder)).to(device)
+    model.load_state_dict(mean_weights([m.state_dict() for m in members]))
     predicted, _, _ = predict_torch(model, dev_prepared, tokenizer, device, args)
     f1 = span_f1(gold, predicted)
-    log(f"soup of {len(states)}: dev exact span F1 {f1}")
+    log(f"soup of {len(members)}: dev exact span F1 {f1}")
     (out / f"{args.tag}.dev.json").write_text(json.dumps(predicted), encoding="utf-8")
     if held_out:
         _read_held_out(model, held_out, tokenizer, device, args, out, log)
@@ -1117,8 +1117,7 @@ def main(argv: Sequence[str] | None = None) -> None:
 def _load_saved(weights: str | Path, encoder: str | Path):
     from safetensors.torch import load_file
 
-    config = json.loads((Path(encoder) / "config.json").read_text())
-    model = build_model(config)
+    model = build_model(_encoder_config(encoder))
     model.load_state_dict({k: v.float() for k, v in load_file(str(weights)).items()})
     return model.eval()
 
