@@ -391,6 +391,29 @@ def test_eval_gold_on_the_bundled_example(cli):
     assert report["errors"] == []
 
 
+def test_eval_writes_every_error_to_the_errors_file(cli, tmp_path):
+    """--errors lists the errors one JSON object per line: here the bundled example's gold
+    without its first quote, so saywho's reading of that quote is a false positive."""
+    gold = json.loads(GOLD.read_text(encoding="utf-8"))
+    dropped = gold["quotes"].pop(0)
+    gold["document"] = str(EXAMPLE)
+    edited = tmp_path / "edited.gold.json"
+    edited.write_text(json.dumps(gold), encoding="utf-8")
+    errors = tmp_path / "errors.jsonl"
+    result = cli("eval", "gold", edited, "--model", "rules", "--errors", errors)
+    assert result.code == 0, result.err
+    assert f"Errors written to {errors}" in result.out
+    entries = [json.loads(line) for line in errors.read_text(encoding="utf-8").splitlines()]
+    assert [e["type"] for e in entries] == ["false_positive"]
+    assert entries[0]["predicted"]["content"] == dropped["content_text"]
+
+
+def test_eval_errors_file_in_a_missing_folder_fails_before_the_analysis(cli, tmp_path):
+    result = cli("eval", "gold", GOLD, "--errors", tmp_path / "no-such-folder" / "errors.jsonl")
+    assert_one_line_error(result, 2, "--errors", "no-such-folder")
+    assert result.out == ""
+
+
 def test_eval_gold_missing_file(cli, tmp_path):
     assert_one_line_error(cli("eval", "gold", tmp_path / "none.json"), 5, "none.json")
 

@@ -322,7 +322,7 @@ def test_fields_and_errors():
         "kind": {"gold": "indirect", "predicted": "mixed"},
         "speaker_entity": {"gold": None, "predicted": "Mayor"},
         "source_type": {"gold": "anonymous", "predicted": "named_person"},
-        "source": {"gold": "The mayor", "predicted": "mayor"},
+        "source": {"gold": "The mayor", "predicted": "mayor", "kinds": ["boundary"]},
     }
     assert miss["gold"]["content"] == "It works,"
     assert miss["gold"]["source"] == "Jones"
@@ -330,6 +330,31 @@ def test_fields_and_errors():
     table = render_table(report)
     assert "kind 50.0% (1/2)" in table
     assert "1 missed, 1 false positives, 1 matched with differences" in table
+
+
+def test_errors_listed_without_gold_kinds_only_when_asked():
+    """PolNeAR has no gold kinds: its errors are listed with list_errors, each difference
+    with its error kinds, so that they can be read."""
+    g_mayor = gold([at("the plan was good")], [at("said", occurrence=1)], [at("The mayor")])
+    g_jones = gold([at("It works,")], [at("told")], [at("Jones")])
+    predicted = document(
+        pred([at("said the plan was good")], [at("The mayor said")], [at("The mayor")]),
+        pred([at("Critics disagree")], index=1),
+    )
+    assert "errors" not in score([(gold_doc(g_mayor, g_jones), predicted)])
+    report = score([(gold_doc(g_mayor, g_jones), predicted)], list_errors=True)
+    assert "fields" not in report  # no gold kinds: no field accuracies
+    false_positive, mismatch, miss = report["errors"]
+    assert (false_positive["type"], mismatch["type"], miss["type"]) == ("false_positive", "mismatch", "miss")
+    assert false_positive["predicted"]["content"] == "Critics disagree"
+    assert miss["gold"]["content"] == "It works,"
+    assert mismatch["differences"] == {
+        "content": {"gold": "the plan was good", "predicted": "said the plan was good",
+                    "kinds": ["start early by a word or two"]},
+        "cue": {"gold": "said", "predicted": "The mayor said", "kinds": ["boundary"]},
+    }
+    assert report["error_kinds"]["content"] == {"start early by a word or two": 1}
+    json.dumps(report)
 
 
 def test_render_table():

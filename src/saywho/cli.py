@@ -3,6 +3,7 @@ Errors become one line on stderr and the exit code of the exception (see errors.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import os
@@ -107,6 +108,11 @@ MODEL_HELP = (
     "'default': the rules with the learned model that ships with saywho; 'rules': the rules "
     "alone (faster); or the folder of a model trained by 'saywho train polnear', or of an "
     "accurate-mode model (model.onnx and tokenizer.json; needs pip install 'saywho\\[accurate]')."
+)
+
+ERRORS_HELP = (
+    "Also write every error (missed and false attributions, and matched ones whose content, cue, "
+    "source or fields differ, with the texts and error kinds) to this file, one JSON object per line."
 )
 
 
@@ -257,6 +263,7 @@ def eval_polnear(
     json_output: bool = typer.Option(False, "--json", help="Print the report as JSON."),
     limit: Optional[int] = typer.Option(None, min=1, help="Score only the first N articles."),
     model: str = typer.Option("default", "--model", help=MODEL_HELP),
+    errors: Optional[Path] = typer.Option(None, "--errors", help=ERRORS_HELP),
 ) -> None:
     """Score saywho on a PolNeAR split: precision, recall and F1 per role, errors by kind."""
     from saywho.evaluate import load_polnear
@@ -264,7 +271,7 @@ def eval_polnear(
     learned = load_learned_model(model)
     gold = load_polnear(directory)
     # PolNeAR keeps a quote and its continuations in one attribution: score it that way.
-    _score_and_print(gold[:limit] if limit else gold, json_output, merge=True, learned=learned)
+    _score_and_print(gold[:limit] if limit else gold, json_output, merge=True, learned=learned, errors=errors)
 
 
 @eval_app.command("gold")
@@ -272,27 +279,39 @@ def eval_gold(
     files: List[Path] = typer.Argument(..., help="Gold files in saywho's gold JSON format."),
     json_output: bool = typer.Option(False, "--json", help="Print the report as JSON."),
     model: str = typer.Option("default", "--model", help=MODEL_HELP),
+    errors: Optional[Path] = typer.Option(None, "--errors", help=ERRORS_HELP),
 ) -> None:
     """Score saywho on hand-annotated gold files (the bundled example's format)."""
     from saywho.evaluate import load_gold_file
 
     learned = load_learned_model(model)
-    _score_and_print([load_gold_file(f) for f in files], json_output, learned=learned)
+    _score_and_print([load_gold_file(f) for f in files], json_output, learned=learned, errors=errors)
 
 
-def _score_and_print(gold: list, json_output: bool, merge: bool = False, learned=None) -> None:
+def _score_and_print(
+    gold: list, json_output: bool, merge: bool = False, learned=None, errors: Optional[Path] = None
+) -> None:
     from saywho.core import analyze_many
     from saywho.evaluate import render_table, score
+    from saywho.files import atomic_target
 
-    # One batched parse; the publication date is only recorded, so it is set afterwards.
-    documents = analyze_many([item.text for item in gold], learned=learned)
-    for item, document in zip(gold, documents):
-        document.published = item.published
-    report = score(zip(gold, documents), merge=merge)
+    # The errors file is checked before the analysis, and written whole or not at all.
+    with atomic_target(errors, "--errors") if errors is not None else contextlib.nullcontext() as temporary:
+        # One batched parse; the publication date is only recorded, so it is set afterwards.
+        documents = analyze_many([item.text for item in gold], learned=learned)
+        for item, document in zip(gold, documents):
+            document.published = item.published
+        report = score(zip(gold, documents), merge=merge, list_errors=errors is not None)
+        if temporary is not None:
+            lines = (json.dumps(entry, ensure_ascii=False) + "\n" for entry in report["errors"])
+            temporary.write_text("".join(lines), encoding="utf-8")
     if json_output:
         sys.stdout.write(json.dumps(report, indent=1, ensure_ascii=False) + "\n")
     else:
-        sys.stdout.write(render_table(report) + "\n")
+        table = render_table(report)
+        if errors is not None:
+            table += f"Errors written to {errors}, one per line.\n"
+        sys.stdout.write(table + "\n")
 
 
 @app.command()

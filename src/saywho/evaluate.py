@@ -82,10 +82,11 @@ Fields (gold files with kind, speaker_entity and source_type)
     Over the content-matched pairs whose gold attribution has a gold kind: the accuracy of
     ``kind``, of ``speaker_entity`` (compared case-insensitively with whitespace collapsed;
     null = null is correct) and of ``source_type`` (pairs with a null gold source type left
-    out). For the documents with at least one gold kind the report also lists, for a human
-    to read and in text order, every miss (gold attribution not matched), every false
-    positive (prediction not matched) and every matched pair that differs in a field or in
-    the exact content, cue or source, with the texts.
+    out). For the documents with at least one gold kind (with ``list_errors``: for every
+    document, PolNeAR's included) the report also lists, for a human to read and in text
+    order, every miss (gold attribution not matched), every false positive (prediction not
+    matched) and every matched pair that differs in a field or in the exact content, cue or
+    source, with the texts and the error kinds below.
 
 Error kinds
     Counted for reading, not scored. Attributions: gold ones left unmatched (*missed*) and
@@ -119,7 +120,9 @@ Report
                                  | ... | "pieces": n}},
      "fields": {"pairs", "kind": {"accuracy", "correct", "total"},
                 "speaker_entity": {...}, "source_type": {...}},      # only with gold fields
-     "errors": [{"document", "type": "miss" | "false_positive" | "mismatch", ...}]}
+     "errors": [{"document", "type": "miss" | "false_positive" | "mismatch", "gold",
+                 "predicted", "differences": {role or field: {"gold", "predicted",
+                 "kinds" (roles only)}}}]}     # with gold kinds, or list_errors
 
 :func:`render_table` turns the report into a plain-text table.
 """
@@ -856,11 +859,15 @@ def _count(table: dict, role: str, kind: str) -> None:
     table[role][kind] = table[role].get(kind, 0) + 1
 
 
-def score(pairs: Iterable[tuple[GoldDocument, Document]], *, merge: bool = False) -> dict:
+def score(
+    pairs: Iterable[tuple[GoldDocument, Document]], *, merge: bool = False, list_errors: bool = False
+) -> dict:
     """The evaluation report of predicted documents against their gold documents. With
     ``merge`` (for PolNeAR), predictions are first put in PolNeAR's convention:
     continuations folded into the attributions they continue (:func:`merge_continuations`),
-    contents with their "that" and cues with their auxiliaries (:func:`polnear_convention`)."""
+    contents with their "that" and cues with their auxiliaries (:func:`polnear_convention`).
+    The report lists every error (``errors``) for the documents with gold kinds, and with
+    ``list_errors`` for every document."""
     documents = 0
     role_counts = {r: {m: [0, 0, 0] for m in ("exact", "overlap")} for r in ROLES}  # tp pred gold
     att = [0, 0, 0]
@@ -938,19 +945,18 @@ def score(pairs: Iterable[tuple[GoldDocument, Document]], *, merge: bool = False
         )
 
         annotated = any(g.kind is not None for g in gold_atts)
-        if not annotated:
+        has_fields = has_fields or annotated
+        if not (annotated or list_errors):
             continue
-        has_fields = True
         matched_gold = {gi for gi, _ in matched}
         matched_pred = {pi for _, pi in matched}
         doc_errors: list[tuple[int, dict]] = []
         for gi, pi in matched:
             g, p = golds[gi], preds[pi]
-            if g.kind is None:
+            if g.kind is None and not list_errors:
                 continue
-            field_pairs += 1
             differences = {}
-            checks = {
+            checks = {} if g.kind is None else {
                 "kind": (g.kind, _value(p.kind), g.kind == _value(p.kind)),
                 "speaker_entity": (
                     g.speaker_entity,
@@ -958,7 +964,9 @@ def score(pairs: Iterable[tuple[GoldDocument, Document]], *, merge: bool = False
                     _same_entity(g.speaker_entity, p.speaker_entity),
                 ),
             }
-            if g.source_type is not None:
+            if checks:
+                field_pairs += 1
+            if checks and g.source_type is not None:
                 checks["source_type"] = (
                     g.source_type,
                     _value(p.source_type),
@@ -972,9 +980,15 @@ def score(pairs: Iterable[tuple[GoldDocument, Document]], *, merge: bool = False
             for role in ROLES:
                 gold_spans, pred_spans = _gold_role(g, role), _predicted_role(p, role)
                 if not exact(text, gold_spans, pred_spans):
+                    kinds = (
+                        _boundary_errors(text, gold_spans, pred_spans)
+                        if role == "content"
+                        else [_role_error(text, gold_spans, pred_spans)]
+                    )
                     differences[role] = {
                         "gold": _texts(text, gold_spans),
                         "predicted": _texts(text, pred_spans),
+                        "kinds": kinds,
                     }
             if differences:
                 doc_errors.append(
@@ -1044,6 +1058,7 @@ def score(pairs: Iterable[tuple[GoldDocument, Document]], *, merge: bool = False
                 "correct": correct,
                 "total": total,
             }
+    if has_fields or list_errors:
         report["errors"] = errors
     return report
 
