@@ -735,3 +735,13 @@ def test_a_leading_even_is_not_part_of_the_source():
     times on train."""
     a = only("Even China, Pyongyang's only ally, said that the test was a mistake.")
     assert a.speaker_text == "China, Pyongyang's only ally"
+
+
+def test_a_statement_reported_inside_another_is_within_it():
+    text = "The ministry said on Monday that Lukashenko had told reporters the army needed new weapons.\n"
+    document = analyze(text, learned=None)
+    ministry, lukashenko = document.attributions
+    assert (ministry.speaker_text, lukashenko.speaker_text) == ("The ministry", "Lukashenko")
+    assert (ministry.within, lukashenko.within) == (None, 0)
+    plain = analyze("The ministry said the army needed new weapons. Lukashenko agreed.\n", learned=None)
+    assert all(a.within is None for a in plain.attributions)

@@ -285,6 +285,7 @@ def nested_audit() -> Audit:
         entity="The Minister",
         kind=Kind.DIRECT,
     )
+    inner.within = 0  # its cue lies in outer's content
     unassigned = attribution(text, 3, [span(text, "Indentation")], source_type=SourceType.UNKNOWN)
     doc = document(text, [outer, inner, second, unassigned], published=date(2025, 6, 1))
     report = build_audit(
@@ -517,6 +518,16 @@ def test_ledger_chart_flags_and_time_of_a_hand_made_audit():
     time = page[page.index('<section id="time"') :]
     assert "2025-06" in time and "deadline" in time and 'href="#time-0"' in time
     assert 'href="#flag-1"' in time  # the flag whose evidence covers the expression
+
+
+def test_a_statement_reported_within_another_names_it_on_its_card():
+    report = nested_audit()
+    parsed = read(render_html(report))
+    data = json.loads(parsed.scripts[0][1])
+    outer, inner = data["attributions"][:2]
+    assert outer["within"] is None
+    assert inner["within"] == {"number": 1, "source": "Officials"}
+    assert '"Reported within"' in parsed.scripts[1][1]  # the card shows it
 
 
 def test_an_article_without_attributions_renders_an_honest_empty_ledger():

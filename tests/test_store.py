@@ -209,6 +209,45 @@ def test_migrations_create_the_schema_and_record_the_head(store):
     assert store.stats() == {"documents": 0, "attributions": 0, "speakers": 0, "clusters": 0, "failed": 0}
 
 
+@pytest.mark.parametrize("dialect", ["sqlite", "postgresql"])
+def test_a_database_of_the_first_schema_is_upgraded_and_keeps_its_rows(dialect, request, tmp_path):
+    """Revision 0001 (before Attribution.within): opening it adds the column; its rows read
+    null there, and new documents keep theirs."""
+    from alembic import command
+    from alembic.config import Config
+
+    url = str(tmp_path / "old.db") if dialect == "sqlite" else request.getfixturevalue("postgres_database")
+    engine = sa.create_engine(database_url(url))
+    with engine.begin() as conn:
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS))
+        config.attributes["connection"] = conn
+        command.upgrade(config, "0001")
+        conn.execute(sa.text(
+            "INSERT INTO documents (id, order_key, source, characters, words, paragraphs, sentences, "
+            "saywho_version, entities, text, ingested_at) VALUES ('d1', '0/d1', 'old.txt', 1, 1, 1, 1, "
+            "'0.0', '[]', 'x', CURRENT_TIMESTAMP)"
+        ))
+        conn.execute(sa.text(
+            "INSERT INTO attributions (id, document_id, idx, kind, source_type, content_text, spans, "
+            "sentence, paragraph, confidence, rule, order_key) VALUES ('d1:0', 'd1', 0, 'indirect', "
+            "'vague', 'x', '{\"content\": [[0, 1]]}', 0, 0, 1.0, 'old', '0/d1')"
+        ))
+    engine.dispose()
+    store = Store.open(url)
+    try:
+        assert store.schema_revision() == "0002"
+        (old,) = store.attributions("d1")
+        assert old.within is None and old.content == [(0, 1)] and old.rule == "old"
+        text = "The ministry said that Lukashenko had told reporters the army needed new weapons.\n"
+        document = saywho.analyze(text)
+        assert [a.within for a in document.attributions] == [None, 0]
+        assert store.add_document(document, text, DocumentMeta(source="new.txt", order="1/new"))
+        assert store.attributions(document.id) == document.attributions
+    finally:
+        store.close()
+
+
 def test_reopening_runs_no_migration_and_keeps_data(store, articles, tmp_path):
     store.add_document(articles[0].document, articles[0].text, articles[0].meta)
     again = Store.open(store.url.render_as_string(hide_password=False), create=False)
@@ -465,6 +504,7 @@ def _attributions(draw):
                 channel=draw(st.none() | _texts),
                 channel_span=draw(st.none() | _span),
                 continues=draw(st.none() | st.integers(0, 3)),
+                within=draw(st.none() | st.integers(0, 3)),
                 sentence=draw(st.integers(0, 500)),
                 paragraph=draw(st.integers(0, 500)),
                 confidence=draw(st.floats(0, 1)),

@@ -97,6 +97,8 @@ def render_document(document: Document, console: Console) -> None:
             details.append(f"via {a.channel}")
         if a.anonymity_reason:
             details.append(f"anonymity: {a.anonymity_reason}")
+        if a.within is not None:
+            details.append(f"reported within #{a.within + 1}")
         console.print(f"\n[bold cyan]#{a.index + 1}[/bold cyan] [bold]{escape(who)}[/bold]  {escape(' · '.join(details))}")
         width = max(40, console.width - 4)
         body = "\n".join(textwrap.fill(line, width) for line in f"“{a.content_text}”".split("\n"))

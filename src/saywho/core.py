@@ -18,7 +18,9 @@ from spacy.tokens import Doc, Span, Token
 
 from saywho import __version__
 from saywho.cues import CUE_PREFIX_WORDS, DOCUMENT_NOUNS, OBJECT_VERBS, PREPOSITION_VERBS, SPEECH_VERBS, XCOMP_VERBS, according_to, is_cue_verb, verb_cue
-from saywho.model import Attribution, Document, Kind, Resolution, SourceType, document_id, overlap, trim_spans
+from saywho.model import (
+    Attribution, Document, Kind, Resolution, SourceType, document_id, nesting, overlap, trim_spans,
+)
 from saywho.bounds import REPORTED, Boundable, BoundsModel, hints_for, refine_all, skippable
 from saywho.arbiter import Choice, choice, pick
 from saywho.quotes import DOUBLE_QUOTE_CHARS, OPENING_MARKS, QUOTE_CHARS, Quote, find_quotes
@@ -1257,6 +1259,8 @@ def _document(
     attributions = [a for a in assembler.attributions(doc_id) if a.confidence >= min_confidence]
     for i, attribution in enumerate(attributions):
         attribution.index, attribution.id = i, f"{doc_id}:{i}"
+    for attribution, within in zip(attributions, nesting(attributions)):
+        attribution.within = within
     return Document(
         saywho_version=__version__,
         id=doc_id,

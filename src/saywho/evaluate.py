@@ -139,7 +139,7 @@ from pathlib import Path
 
 from saywho.cues import CUE_PREFIX_WORDS
 from saywho.errors import EvaluationDataError
-from saywho.model import Attribution, Document, Kind, SourceType, overlap, trim_spans
+from saywho.model import Attribution, Document, Kind, SourceType, nesting, overlap, trim_spans
 
 SpanList = list[tuple[int, int]]
 
@@ -710,11 +710,14 @@ def polnear_convention(text: str, document: Document) -> Document:
     PolNeAR also annotates no attribution inside another one's content (none of the 19,832
     of train has its cue there): "the source added that Clinton had told police officials
     that ..." is one attribution to PolNeAR, two to saywho, which keeps the inner report as
-    a claim of its own. The inner one is left out of the copy."""
+    a claim of its own (its ``within`` names the outer one). The inner one is left out of
+    the copy; whether it is inner is read from the converted spans, so that predictions
+    made without ``within`` are scored alike."""
     converted = document.model_copy(deep=True)
     for a in converted.attributions:
         a.content, a.cue, a.speaker = polnear_spans(text, a.content, a.cue, a.speaker)
-    converted.attributions = [a for a in converted.attributions if not _nested(a, converted.attributions)]
+    outer = nesting(converted.attributions)
+    converted.attributions = [a for a, within in zip(converted.attributions, outer) if within is None]
     return converted
 
 
@@ -766,17 +769,6 @@ def polnear_spans(
         if relative:
             speaker[0] = relative.span(1)
     return content, cue, speaker
-
-
-def _nested(attribution: Attribution, attributions: Sequence[Attribution]) -> bool:
-    """Whether the cue of ``attribution`` lies inside the content of another attribution."""
-    if not attribution.cue:
-        return False
-    start, end = attribution.cue[0]
-    return any(
-        other is not attribution and any(s <= start and end <= e for s, e in other.content)
-        for other in attributions
-    )
 
 
 #: Between a cue and its content: a few words (group 1), no sentence end, no line break.

@@ -15,7 +15,7 @@ from typing import Annotated, Literal, Optional, Sequence
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 
 Span = Annotated[
     tuple[int, int],
@@ -155,6 +155,12 @@ class Attribution(_Model):
     continues: Optional[int] = Field(
         None, description="For a continuation: the index of the attribution it continues."
     )
+    within: Optional[int] = Field(
+        None,
+        description="The index of the attribution whose content holds this one's cue: a "
+        "statement reported inside another's ('the ministry said Lukashenko told reporters "
+        "that ...': Lukashenko's statement is within the ministry's), known second-hand.",
+    )
     sentence: int = Field(description="Index of the sentence holding the first content span.")
     paragraph: int = Field(description="Index of the paragraph (line) holding the first content span.")
     confidence: float = Field(ge=0.0, le=1.0)
@@ -177,6 +183,24 @@ class Attribution(_Model):
         if self.resolution is not None:
             out += self.resolution.evidence
         return out
+
+
+def nesting(attributions: Sequence["Attribution"]) -> list[int | None]:
+    """For each attribution, the position in ``attributions`` of the one whose content holds
+    its cue (the innermost where contents nest), or None: the ``within`` of each."""
+    out: list[int | None] = []
+    for attribution in attributions:
+        found, size = None, 0
+        if attribution.cue:
+            start, end = attribution.cue[0]
+            for j, other in enumerate(attributions):
+                if other is attribution:
+                    continue
+                for s, e in other.content:
+                    if s <= start and end <= e and (found is None or e - s < size):
+                        found, size = j, e - s
+        out.append(found)
+    return out
 
 
 def document_id(text: str) -> str:

@@ -175,6 +175,9 @@ class _View:
                     "number": a.continues + 1,
                     "speaker": earlier.speaker_text or _join(text, earlier.speaker) or None,
                 }
+            within = None
+            if a.within is not None and 0 <= a.within < len(self.attributions):
+                within = {"number": a.within + 1, "source": self.source_label(a.within)}
             items.append(
                 {
                     "number": i + 1,
@@ -192,6 +195,7 @@ class _View:
                     "rule": a.rule,
                     "content": _shorten(a.content_text or _join(text, a.content), 600),
                     "continues": continued,
+                    "within": within,
                 }
             )
         times = []
@@ -820,9 +824,10 @@ SCRIPT = """
     [["Kind", a.kind], ["Speaker as written", speaker], ["Resolved to", a.entity],
      ["Resolution", a.resolution], ["Source type", a.sourceType], ["Cue", a.cue],
      ["Channel", a.channel], ["Anonymity reason", a.anonymity],
+     ["Reported within", a.within ? "#" + a.within.number + " (" + a.within.source + ")" : null],
      ["Confidence", typeof a.confidence === "number" ? a.confidence.toFixed(2) : a.confidence],
      ["Rule", a.rule]].forEach(function (row) {
-      if (row[0] === "Resolution" && !row[1]) return;
+      if ((row[0] === "Resolution" || row[0] === "Reported within") && !row[1]) return;
       dl.appendChild(el("dt", null, row[0]));
       dl.appendChild(el("dd", null, dash(row[1])));
     });

@@ -1,0 +1,52 @@
+"""Tests of saywho.model's helpers: which attribution another is reported within."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from saywho.model import Attribution, nesting
+
+
+def attribution(content, cue=(), index=0) -> Attribution:
+    return Attribution(
+        id=f"d:{index}", index=index, kind="indirect", content=list(content), cue=list(cue),
+        source_type="unknown", sentence=0, paragraph=0, confidence=1.0, rule="test",
+    )
+
+
+def test_nesting_names_the_innermost_content_that_holds_the_cue():
+    outer = attribution([(0, 100)], [(0, 4)])
+    middle = attribution([(20, 90)], [(10, 14)], 1)  # its cue inside outer's content
+    inner = attribution([(40, 80)], [(30, 34)], 2)  # inside both outer's and middle's
+    assert nesting([outer, middle, inner]) == [None, 0, 1]
+
+
+def test_nesting_ignores_its_own_content_a_missing_cue_and_a_cue_across_an_edge():
+    one = attribution([(0, 50)], [(10, 14)])  # its cue inside its own content only
+    no_cue = attribution([(5, 9)], [], 1)
+    across = attribution([(60, 70)], [(48, 55)], 2)  # starts inside one's content, ends after
+    assert nesting([one, no_cue, across]) == [None, None, None]
+
+
+def test_nesting_reads_every_piece_of_a_broken_content():
+    broken = attribution([(0, 10), (30, 60)], [(20, 24)])
+    inner = attribution([(50, 58)], [(40, 44)], 1)
+    assert nesting([broken, inner]) == [None, 0]
+
+
+_spans = st.tuples(st.integers(0, 60), st.integers(1, 20)).map(lambda p: (p[0], p[0] + p[1]))
+
+
+@given(st.lists(st.tuples(st.lists(_spans, min_size=1, max_size=2), st.lists(_spans, max_size=1)), max_size=6))
+def test_nesting_points_at_another_attribution_whose_content_holds_the_cue(drawn):
+    attributions = [attribution(content, cue, i) for i, (content, cue) in enumerate(drawn)]
+    for i, (a, within) in enumerate(zip(attributions, nesting(attributions))):
+        holders = [
+            (e - s, j) for j, b in enumerate(attributions) if j != i and a.cue
+            for s, e in b.content if s <= a.cue[0][0] and a.cue[0][1] <= e
+        ]
+        if not holders:
+            assert within is None
+        else:
+            assert within != i and min(holders)[0] == min(size for size, j in holders if j == within)
