@@ -743,5 +743,7 @@ def test_a_statement_reported_inside_another_is_within_it():
     ministry, lukashenko = document.attributions
     assert (ministry.speaker_text, lukashenko.speaker_text) == ("The ministry", "Lukashenko")
     assert (ministry.within, lukashenko.within) == (None, 0)
+    # "told reporters" is how Lukashenko's statement reached them, not the ministry's.
+    assert (ministry.channel, lukashenko.channel) == (None, "reporters")
     plain = analyze("The ministry said the army needed new weapons. Lukashenko agreed.\n", learned=None)
     assert all(a.within is None for a in plain.attributions)

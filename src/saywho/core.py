@@ -1117,7 +1117,12 @@ class _Assembler:
                 if reason is not None:
                     draft.anonymity = reason
                     draft.source_type = SourceType.ANONYMOUS
-            channels = find_channels(text, *sentence)
+            # A channel inside the statement's own content is a nested statement's ("said
+            # that Lukashenko had told reporters ..."), not how this one reached the reporter.
+            channels = [
+                (name, span) for name, span in find_channels(text, *sentence)
+                if not any(s <= span[0] and span[1] <= e for s, e in draft.content)
+            ]
             if channels:
                 draft.channel = channels[0]
         self._inherit_channels()
