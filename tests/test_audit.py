@@ -115,6 +115,22 @@ def test_anonymous_without_reason_and_same_person_described_again():
     assert flags_of(report, "vague_attribution")
 
 
+def test_a_statement_known_through_another_is_flagged_second_hand():
+    text = "A senior official said that Anna Berg had told him the plan was dead.\n"
+    report = audit(text)
+    (flag,) = flags_of(report, "second_hand")
+    assert flag.message == (
+        "Second-hand: Anna Berg's statement 'the plan was dead' is known only through "
+        "A senior official (anonymous)."
+    )
+    shown = [text[s:e] for s, e in flag.evidence]
+    assert shown == ["A senior official", "said", "Anna Berg", "told"]
+    labels = {s.id: s.label for s in report.sources}
+    assert sorted(labels[i] for i in flag.source_ids) == ["A senior official", "Anna Berg"]
+    plain = audit("A senior official said the plan was dead. Anna Berg agreed.\n")
+    assert not flags_of(plain, "second_hand")
+
+
 def test_two_channels_are_not_a_single_channel():
     text = (
         'Anna Berg spoke first. "We are ready," Berg told Reuters.\n'

@@ -330,12 +330,40 @@ def time_flags(report: TimeReport, text: str, chunks: list[tuple[Doc, int]]) -> 
     return flags
 
 
+def second_hand_flags(document: Document, sources: list[Source]) -> list[Flag]:
+    """A statement the article knows only through another one ("the ministry said that
+    Lukashenko had told reporters ..."): it stands on the relaying source as much as on its
+    speaker, above all where that source is unnamed."""
+    attributions = document.attributions
+    source_of = {a_id: s for s in sources for a_id in s.attribution_ids}
+    flags = []
+    for inner in attributions:
+        if inner.within is None or not 0 <= inner.within < len(attributions):
+            continue
+        outer = attributions[inner.within]
+        speaker, relay = source_of.get(inner.id), source_of.get(outer.id)
+        relay_type = SourceType(outer.source_type).value.replace("_", " ")
+        flags.append(Flag(
+            kind="second_hand",
+            message=f"Second-hand: {_label(speaker, inner)}'s statement '{_short(inner.content_text)}' "
+            f"is known only through {_label(relay, outer)} ({relay_type}).",
+            evidence=sorted(set(inner.speaker + inner.cue + outer.speaker + outer.cue)),
+            source_ids=[s.id for s in (speaker, relay) if s is not None],
+        ))
+    return flags
+
+
+def _label(source: Source | None, attribution: Attribution) -> str:
+    return source.label if source is not None else attribution.speaker_text or "an unknown source"
+
+
 def audit_parsed(text: str, document: Document, chunks: list[tuple[Doc, int]]) -> Audit:
     """The audit of an analysed article, given its parse."""
     sources = build_ledger(text, document)
     time = time_report(text, chunks, document.published)
     flags = (
         source_flags(text, document, sources)
+        + second_hand_flags(document, sources)
         + repeat_flags(text, document)
         + earlier_statement_flags(text)
         + time_flags(time, text, chunks)

@@ -305,6 +305,7 @@ class Flag(_Model):
         "vague_attribution",
         "single_named_source",
         "single_channel",
+        "second_hand",
         "repeated_statement",
         "earlier_statement",
         "time_past_deadline",

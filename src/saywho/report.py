@@ -69,6 +69,7 @@ FLAG_LABELS = {
     "vague_attribution": "Vague attribution",
     "single_named_source": "Single named source",
     "single_channel": "Single channel",
+    "second_hand": "Second-hand statement",
     "repeated_statement": "Repeated statement",
     "earlier_statement": "Earlier statement",
     "time_past_deadline": "Deadline already past",
