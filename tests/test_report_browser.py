@@ -205,3 +205,28 @@ def test_script_in_the_article_never_runs(browser, tmp_path):
         watched.assert_clean()
     finally:
         watched.close()
+
+
+def test_a_second_hand_statement_names_its_relay_in_chromium(browser, tmp_path):
+    from saywho.audit import audit
+
+    report = audit("A senior official said that Anna Berg had told him the plan was dead.\n")
+    path = tmp_path / "second-hand.html"
+    path.write_text(render_html(report), encoding="utf-8")
+    watched = Watched(browser, path)
+    page = watched.page
+    try:
+        details = page.locator("#details")
+        # The innermost passage, "the plan was dead", is Anna Berg's, within the official's.
+        page.locator("#article-text .seg", has_text="dead").last.hover()
+        shown = details.inner_text()
+        assert "Anna Berg" in shown and "Reported within" in shown
+        assert "#1 (A senior official)" in shown
+        # The official's own words, outside Anna Berg's statement, show no such line.
+        page.locator("#article-text .seg", has_text="official").first.hover()
+        assert "A senior official" in details.inner_text()
+        assert "Reported within" not in details.inner_text()
+        assert "Second-hand" in page.inner_text("#flags")
+        watched.assert_clean()
+    finally:
+        watched.close()
