@@ -10,8 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import saywho
-from saywho.core import analyze, analyze_many, split_chunks
-from saywho.model import Kind, SourceType
+from saywho.core import analyze, analyze_many, confident, split_chunks
+from saywho.model import Attribution, Kind, SourceType
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "belarus-own-weapons.txt"
@@ -747,3 +747,41 @@ def test_a_statement_reported_inside_another_is_within_it():
     assert (ministry.channel, lukashenko.channel) == (None, "reporters")
     plain = analyze("The ministry said the army needed new weapons. Lukashenko agreed.\n", learned=None)
     assert all(a.within is None for a in plain.attributions)
+
+
+def _draft_attribution(index: int, confidence: float, continues: int | None = None) -> Attribution:
+    return Attribution(
+        id=f"d:{index}", index=index, kind="continuation" if continues is not None else "direct",
+        content=[(index * 10, index * 10 + 5)], source_type="unknown", sentence=0, paragraph=0,
+        confidence=confidence, rule="test", continues=continues,
+    )
+
+
+def test_min_confidence_takes_a_continuation_out_with_the_quote_it_continues():
+    """A continuation (0.8) of a quote below the threshold (0.65) used to stay, pointing at
+    an index that then named another attribution (PolNeAR dev has 6 such pairs at 0.7)."""
+    def made():
+        return [
+            _draft_attribution(0, 0.9),
+            _draft_attribution(1, 0.65),
+            _draft_attribution(2, 0.8, continues=1),
+            _draft_attribution(3, 0.8, continues=2),  # a chain follows its first link
+            _draft_attribution(4, 0.9),
+            _draft_attribution(5, 0.8, continues=4),
+        ]
+    kept = confident(made(), 0.7, "doc")
+    assert [(a.id, a.index, a.continues, a.content[0][0]) for a in kept] == [
+        ("doc:0", 0, None, 0), ("doc:1", 1, None, 40), ("doc:2", 2, 1, 50),
+    ]
+    everything = confident(made(), 0.0, "doc")
+    assert [a.continues for a in everything] == [None, None, 1, 2, None, 4]
+
+
+def test_min_confidence_keeps_the_bundled_examples_continuations_pointing_at_their_quotes():
+    # At 0.7 its first attribution (0.65) goes: the two continuations pointed at themselves.
+    document = analyze(EXAMPLE.read_text(encoding="utf-8"), min_confidence=0.7)
+    continuations = [a for a in document.attributions if a.continues is not None]
+    assert len(continuations) == 2
+    for a in continuations:
+        origin = document.attributions[a.continues]
+        assert origin.kind == Kind.DIRECT and origin.index == a.index - 1

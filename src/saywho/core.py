@@ -1261,9 +1261,7 @@ def _document(
     article = assembler.article
     assembler.describe_sources()
     doc_id = document_id(text)
-    attributions = [a for a in assembler.attributions(doc_id) if a.confidence >= min_confidence]
-    for i, attribution in enumerate(attributions):
-        attribution.index, attribution.id = i, f"{doc_id}:{i}"
+    attributions = confident(assembler.attributions(doc_id), min_confidence, doc_id)
     for attribution, within in zip(attributions, nesting(attributions)):
         attribution.within = within
     return Document(
@@ -1279,6 +1277,31 @@ def _document(
         attributions=attributions,
         entities=article.entities.entities(),
     )
+
+
+def confident(attributions: list[Attribution], min_confidence: float, doc_id: str) -> list[Attribution]:
+    """The ``attributions`` (indexed by position) at or above ``min_confidence``, renumbered
+    from 0 with their ``continues`` following. A continuation has no speaker of its own: it
+    goes where the attribution it continues goes, so that it never points at a dropped or
+    renumbered one."""
+    keep = [a.confidence >= min_confidence for a in attributions]
+    changed = True
+    while changed:  # a continuation of a continuation follows the whole chain
+        changed = False
+        for i, a in enumerate(attributions):
+            if keep[i] and a.continues is not None and not keep[a.continues]:
+                keep[i], changed = False, True
+    new_index: dict[int, int] = {}
+    kept = []
+    for i, a in enumerate(attributions):
+        if keep[i]:
+            new_index[i] = len(kept)
+            kept.append(a)
+    for i, a in enumerate(kept):
+        a.index, a.id = i, f"{doc_id}:{i}"
+        if a.continues is not None:
+            a.continues = new_index[a.continues]
+    return kept
 
 
 def _pipeline(nlp: Language | None, learned: Learned | None) -> Language:
