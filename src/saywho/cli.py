@@ -124,7 +124,7 @@ def analyze(
     format: OutputFormat = typer.Option(OutputFormat.text, "--format", "-f", help="text, json or jsonl."),
     published: Optional[str] = typer.Option(None, help="Publication date, YYYY-MM-DD."),
     title: Optional[str] = typer.Option(None, help="Article title, recorded in the output."),
-    min_confidence: float = typer.Option(0.0, min=0.0, max=1.0, help="Drop attributions below this confidence."),
+    min_confidence: float = typer.Option(0.0, min=0.0, max=1.0, help="Drop attributions below this confidence (a continuation goes with the quote it continues)."),
     max_size: float = typer.Option(
         DEFAULT_MAX_SIZE_MB,
         "--max-size",
