@@ -69,6 +69,15 @@ def test_quotes(cli, db):
     assert "no statements found" in cli("quotes", "--db", db, "--search", "zeppelin").out
 
 
+def test_quotes_say_who_reported_a_second_hand_statement(cli, tmp_path):
+    text = "A senior official said that Anna Berg had told him the plan was dead.\n"
+    path = tmp_path / "nested.db"
+    with Store.open(str(path)) as store:
+        store.add_document(saywho.analyze(text), text, DocumentMeta(source="n.txt", order="1/n"))
+    printed = cli("quotes", "--db", path, "--speaker", "Anna Berg").out
+    assert "[reported by A senior official]" in printed and "the plan was dead" in printed
+
+
 def test_timeline(cli, db):
     result = cli("timeline", "Anna Berg", "--db", db, "--format", "json")
     assert result.code == 0, result.err

@@ -383,6 +383,21 @@ def test_quotes_filters(filled):
     assert first["title"] == "Article a1" and first["source"] == "a1.txt" and first["url"].endswith("/a1")
 
 
+def test_a_second_hand_statement_names_who_reported_it(store, tmp_path):
+    text = "A senior official said that Anna Berg had told him the plan was dead.\n"
+    document = saywho.analyze(text, date(2024, 3, 9))
+    assert store.add_document(document, text, DocumentMeta(source="n.txt", order="9/n", published=date(2024, 3, 9)))
+    official, berg = store.quotes()
+    # An unnamed relay has no speaker key: it is named as written.
+    assert (official["speaker_text"], official["reported_by"]) == ("A senior official", None)
+    assert (berg["speaker"], berg["reported_by"]) == ("Anna Berg", "A senior official")
+    assert store.timeline("Anna Berg")["statements"][0]["reported_by"] == "A senior official"
+    path = tmp_path / "export.jsonl"
+    store.export("jsonl", path)
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    assert [(r["within"], r["reported_by"]) for r in rows] == [(None, None), (0, "A senior official")]
+
+
 def test_relink_clusters_and_links_speakers(filled, fake_link):
     summary = filled.relink()
     assert summary.clusters == 1 and summary.clustered == 3 and summary.altered == 1

@@ -143,6 +143,8 @@ def _render_statements(items: Iterable[dict[str, Any]]) -> None:
             )
         if q.get("changed_words"):
             extra.append("changed: " + ", ".join(q["changed_words"]))
+        if q.get("reported_by"):
+            extra.append(f"reported by {q['reported_by']}")
         suffix = f"  [{'; '.join(extra)}]" if extra else ""
         sys.stdout.write(f"{_day(q['published'])}  {who} — {_where(q)}{suffix}\n{_quote_lines(q['content_text'])}\n")
     if not any_item:

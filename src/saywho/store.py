@@ -774,6 +774,8 @@ class Store:
 
     def _statement_query(self):
         a, d, lnk, m, c = attributions, documents, speaker_links, cluster_members, clusters
+        # The statement a second-hand one is reported within, and who made it (its relay).
+        outer, outer_link = attributions.alias("outer"), speaker_links.alias("outer_link")
         return (
             sa.select(
                 a.c.id,
@@ -796,6 +798,7 @@ class Store:
                 a.c.paragraph,
                 a.c.continues,
                 a.c.within,
+                sa.func.coalesce(outer_link.c.canonical, outer.c.speaker_key, outer.c.speaker_text).label("reported_by"),
                 a.c.spans,
                 d.c.title,
                 d.c.source,
@@ -812,6 +815,8 @@ class Store:
                 .outerjoin(lnk, lnk.c.name == a.c.speaker_key)
                 .outerjoin(m, m.c.attribution_id == a.c.id)
                 .outerjoin(c, c.c.id == m.c.cluster_id)
+                .outerjoin(outer, sa.and_(outer.c.document_id == a.c.document_id, outer.c.idx == a.c.within))
+                .outerjoin(outer_link, outer_link.c.name == outer.c.speaker_key)
             )
             .order_by(a.c.published.asc().nulls_last(), a.c.order_key, a.c.idx)
         )
@@ -1016,6 +1021,7 @@ EXPORT_COLUMNS: list[tuple[str, str]] = [
     ("paragraph", "int"),
     ("continues", "int"),
     ("within", "int"),
+    ("reported_by", "str"),
     ("spans", "str"),
     ("cluster_id", "str"),
     ("first_appearance", "bool"),
@@ -1044,6 +1050,7 @@ def _statement(row: Any) -> dict[str, Any]:
         "cue_text": row.cue_text,
         "content_text": row.content_text,
         "channel": row.channel,
+        "reported_by": row.reported_by,
         "confidence": row.confidence,
         "title": row.title,
         "source": row.source,
