@@ -49,17 +49,11 @@ def test_audit_output_in_readme_is_current():
     assert render_text(report) == expected, "README audit output is stale: rerun saywho audit"
 
 
-def test_json_output_in_readme_is_current():
+def test_json_output_in_readme_is_current(cli):
     """The README's JSON example is what `saywho analyze - --format json` prints today (it
     had gone stale once: a field added to the model was missing from it)."""
-    import subprocess
-    import sys
-
     marker = "$ echo 'Critics say the law is unfair.' | saywho analyze - --format json --published 2025-06-01\n"
     expected = block_after("`--format jsonl` one line per article").split(marker, 1)[1]
-    done = subprocess.run(
-        [sys.executable, "-m", "saywho", "analyze", "-", "--format", "json", "--published", "2025-06-01"],
-        input="Critics say the law is unfair.\n", capture_output=True, text=True, timeout=120,
-    )
-    assert done.returncode == 0, done.stderr
-    assert done.stdout == expected, "README JSON example is stale: rerun the command it shows"
+    done = cli("analyze", "-", "--format", "json", "--published", "2025-06-01", stdin=b"Critics say the law is unfair.\n")
+    assert done.code == 0, done.err
+    assert done.out == expected, "README JSON example is stale: rerun the command it shows"
