@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from saywho.model import Attribution, nesting
+from saywho.model import Attribution, holds, nesting
 
 
 def attribution(content, cue=(), index=0) -> Attribution:
@@ -50,3 +50,9 @@ def test_nesting_points_at_another_attribution_whose_content_holds_the_cue(drawn
             assert within is None
         else:
             assert within != i and min(holders)[0] == min(size for size, j in holders if j == within)
+
+
+def test_holds_asks_for_one_piece_around_the_whole_span():
+    assert holds([(0, 10), (20, 30)], (22, 30))
+    assert not holds([(0, 10), (20, 30)], (8, 22))  # across the gap between two pieces
+    assert not holds([(0, 10)], (5, 11)) and not holds([], (0, 1))

@@ -19,7 +19,7 @@ from spacy.tokens import Doc, Span, Token
 from saywho import __version__
 from saywho.cues import CUE_PREFIX_WORDS, DOCUMENT_NOUNS, OBJECT_VERBS, PREPOSITION_VERBS, SPEECH_VERBS, XCOMP_VERBS, according_to, is_cue_verb, verb_cue
 from saywho.model import (
-    Attribution, Document, Kind, Resolution, SourceType, document_id, nesting, overlap, trim_spans,
+    Attribution, Document, Kind, Resolution, SourceType, document_id, holds, nesting, overlap, trim_spans,
 )
 from saywho.bounds import REPORTED, Boundable, BoundsModel, hints_for, refine_all, skippable
 from saywho.arbiter import Choice, choice, pick
@@ -949,7 +949,7 @@ class _Assembler:
                 draft.kind == Kind.INDIRECT
                 and token is not None
                 and token.lemma_.lower() not in SPEECH_VERBS
-                and any(s <= draft.cue[0][0] and draft.cue[0][1] <= e for s, e in contents)
+                and holds(contents, draft.cue[0])
             )
             if not nested:
                 kept.append(draft)
@@ -1119,10 +1119,7 @@ class _Assembler:
                     draft.source_type = SourceType.ANONYMOUS
             # A channel inside the statement's own content is a nested statement's ("said
             # that Lukashenko had told reporters ..."), not how this one reached the reporter.
-            channels = [
-                (name, span) for name, span in find_channels(text, *sentence)
-                if not any(s <= span[0] and span[1] <= e for s, e in draft.content)
-            ]
+            channels = [(name, span) for name, span in find_channels(text, *sentence) if not holds(draft.content, span)]
             if channels:
                 draft.channel = channels[0]
         self._inherit_channels()

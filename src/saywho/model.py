@@ -82,6 +82,12 @@ def overlap(a: Sequence[tuple[int, int]], b: Sequence[tuple[int, int]]) -> int:
     return shared
 
 
+def holds(spans: Sequence[tuple[int, int]], span: tuple[int, int]) -> bool:
+    """Whether one piece of ``spans`` holds all of ``span``."""
+    start, end = span
+    return any(s <= start and end <= e for s, e in spans)
+
+
 def trim_spans(
     text: str, spans: Sequence[tuple[int, int]], marks: frozenset[str] = frozenset()
 ) -> list[tuple[int, int]]:
@@ -196,6 +202,7 @@ def nesting(attributions: Sequence["Attribution"]) -> list[int | None]:
             for j, other in enumerate(attributions):
                 if other is attribution:
                     continue
+                # The holding piece's size, not holds(): the innermost holder wins.
                 for s, e in other.content:
                     if s <= start and end <= e and (found is None or e - s < size):
                         found, size = j, e - s
