@@ -948,22 +948,21 @@ def score(
             if g.kind is None and not list_errors:
                 continue
             differences = {}
-            checks = {} if g.kind is None else {
-                "kind": (g.kind, _value(p.kind), g.kind == _value(p.kind)),
-                "speaker_entity": (
+            checks = {}  # the fields, for a gold attribution that has them
+            if g.kind is not None:
+                field_pairs += 1
+                checks["kind"] = (g.kind, _value(p.kind), g.kind == _value(p.kind))
+                checks["speaker_entity"] = (
                     g.speaker_entity,
                     p.speaker_entity,
                     _same_entity(g.speaker_entity, p.speaker_entity),
-                ),
-            }
-            if checks:
-                field_pairs += 1
-            if checks and g.source_type is not None:
-                checks["source_type"] = (
-                    g.source_type,
-                    _value(p.source_type),
-                    g.source_type == _value(p.source_type),
                 )
+                if g.source_type is not None:
+                    checks["source_type"] = (
+                        g.source_type,
+                        _value(p.source_type),
+                        g.source_type == _value(p.source_type),
+                    )
             for name, (gold_value, pred_value, correct) in checks.items():
                 fields[name][1] += 1
                 fields[name][0] += correct
