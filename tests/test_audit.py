@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from saywho.audit import audit
-from saywho.model import Audit, SourceType
+from saywho.audit import audit, relays
+from saywho.model import Attribution, Audit, SourceType
 from saywho.views import render_markdown, render_text
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -129,6 +129,41 @@ def test_a_statement_known_through_another_is_flagged_second_hand():
     assert sorted(labels[i] for i in flag.source_ids) == ["A senior official", "Anna Berg"]
     plain = audit("A senior official said the plan was dead. Anna Berg agreed.\n")
     assert not flags_of(plain, "second_hand")
+
+
+def test_a_relayed_statement_rests_on_its_relay_and_its_words_count_once():
+    text = "A senior official said that Anna Berg had told him the plan was dead. Tom Lee said it was fine.\n"
+    report = audit(text)
+    shares = {s.source_type: s for s in report.shares}
+    anonymous, named = shares[SourceType.ANONYMOUS], shares[SourceType.NAMED_PERSON]
+    # Anna Berg's statement is known only through the official: it rests on him, and its
+    # four words are already among his nine.
+    assert (anonymous.attributions, anonymous.relayed, anonymous.words) == (2, 1, 9)
+    assert (named.attributions, named.relayed, named.words) == (1, 0, 3)  # Tom Lee alone
+    assert anonymous.share == round(9 / 12, 4)
+    # The ledger still gives each speaker the words of their own statement.
+    words = {s.label: s.words for s in report.sources}
+    assert words == {"A senior official": 9, "Anna Berg": 4, "Tom Lee": 3}
+    assert "(1 relayed from another source)" in render_text(report)
+    assert "(9 words, 2 attributions, 1 relayed from another source)" in render_markdown(report)
+
+
+def test_relays_follow_within_and_continues_out_and_stop_on_bad_links():
+    def made(index, within=None, continues=None, kind="indirect"):
+        return Attribution(
+            id=f"d:{index}", index=index, kind=kind, content=[(index * 10, index * 10 + 5)],
+            within=within, continues=continues, source_type="unknown", sentence=0, paragraph=0,
+            confidence=1.0, rule="test",
+        )
+
+    outer, middle, inner = made(0), made(1, within=0), made(2, within=1)
+    continuation = made(3, continues=2, kind="continuation")
+    chain = [outer, middle, inner, continuation]
+    assert [a.index for a in relays(chain, continuation)] == [2, 1, 0]
+    assert relays(chain, outer) == []
+    looped = [made(0, within=1), made(1, within=0)]  # from a hand-edited JSON file
+    assert [a.index for a in relays(looped, looped[0])] == [1]
+    assert relays([made(0, within=7)], made(0, within=7)) == []
 
 
 def test_two_channels_are_not_a_single_channel():

@@ -1,11 +1,11 @@
-"""Tests of saywho.model's helpers: which attribution another is reported within."""
+"""Tests of saywho.model's span helpers: nesting (which attribution another is reported within), holds, outside."""
 
 from __future__ import annotations
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from saywho.model import Attribution, holds, nesting
+from saywho.model import Attribution, holds, nesting, outside
 
 
 def attribution(content, cue=(), index=0) -> Attribution:
@@ -56,3 +56,22 @@ def test_holds_asks_for_one_piece_around_the_whole_span():
     assert holds([(0, 10), (20, 30)], (22, 30))
     assert not holds([(0, 10), (20, 30)], (8, 22))  # across the gap between two pieces
     assert not holds([(0, 10)], (5, 11)) and not holds([], (0, 1))
+
+
+def test_outside_keeps_what_no_other_span_covers():
+    assert outside([(0, 100)], [(20, 30), (50, 60)]) == [(0, 20), (30, 50), (60, 100)]
+    assert outside([(0, 10), (20, 30)], [(5, 25)]) == [(0, 5), (25, 30)]
+    assert outside([(10, 20)], [(0, 30)]) == []
+    assert outside([(10, 20)], []) == [(10, 20)]
+    assert outside([(10, 20)], [(20, 30), (0, 10)]) == [(10, 20)]  # touching is not covering
+
+
+@given(st.lists(_spans, max_size=4), st.lists(_spans, max_size=4))
+def test_outside_is_the_characters_of_spans_not_in_others(spans, others):
+    def chars(pieces):
+        return {i for s, e in pieces for i in range(s, e)}
+
+    kept = outside(spans, others)
+    assert chars(kept) == chars(spans) - chars(others)
+    assert all(s < e for s, e in kept)
+    assert kept == sorted(kept) and all(a[1] < b[0] for a, b in zip(kept, kept[1:]))  # apart, in order

@@ -20,7 +20,7 @@ from spacy.tokens import Doc
 
 from saywho import __version__
 from saywho.core import analyze_parsed
-from saywho.model import Attribution, Audit, Document, Flag, Kind, Share, Source, SourceType, TimeReport
+from saywho.model import Attribution, Audit, Document, Flag, Kind, Share, Source, SourceType, TimeReport, outside
 from saywho.timex import time_report
 
 UNNAMED = (SourceType.ANONYMOUS, SourceType.VAGUE, SourceType.UNKNOWN, SourceType.DOCUMENT)
@@ -126,24 +126,57 @@ def build_ledger(text: str, document: Document) -> list[Source]:
     return ledger.sources
 
 
-def shares_of(sources: list[Source]) -> list[Share]:
-    """Attributions and words per source type, with the share of attributed words."""
-    total = sum(s.words for s in sources)
-    shares = []
-    for source_type in SourceType:
-        mine = [s for s in sources if SourceType(s.source_type) == source_type]
-        if not mine:
-            continue
-        words = sum(s.words for s in mine)
-        shares.append(
-            Share(
-                source_type=source_type,
-                attributions=sum(s.attributions for s in mine),
-                words=words,
-                share=round(words / total, 4) if total else 0.0,
-            )
+def relays(attributions: list[Attribution], attribution: Attribution) -> list[Attribution]:
+    """The statements ``attribution`` is known through, innermost first: the one whose content
+    holds it (``within``), the one holding that, and so on out; a continuation is known
+    through the quote it continues. The last is what the article has it from first-hand."""
+    chain: list[Attribution] = []
+    current = attribution
+    while True:
+        if current.kind == Kind.CONTINUATION and current.continues is not None:
+            link = current.continues
+        elif current.within is not None:
+            link = current.within
+        else:
+            return chain
+        # Documents may come from JSON of other versions: a bad index or a loop ends the walk.
+        if not 0 <= link < len(attributions) or attributions[link] is attribution or attributions[link] in chain:
+            return chain
+        current = attributions[link]
+        chain.append(current)
+
+
+def shares_of(text: str, document: Document, sources: list[Source]) -> list[Share]:
+    """Attributions and words per source type, with the share of attributed words. Each
+    statement counts for the source the article has it from: one known only through another
+    (the ministry said that Lukashenko had told reporters ...) rests on the relay, and its
+    words, already inside the relay's content, are not counted twice."""
+    attributions = document.attributions
+    source_of = {a_id: s for s in sources for a_id in s.attribution_ids}
+    counts: dict[SourceType, Counter] = {}
+    for attribution in attributions:
+        chain = relays(attributions, attribution)
+        root = chain[-1] if chain else attribution
+        relay = source_of.get(root.id)
+        source_type = SourceType(relay.source_type if relay is not None else root.source_type)
+        held = [span for holder in chain for span in holder.content]
+        counted = counts.setdefault(source_type, Counter())
+        counted["attributions"] += 1
+        # A continuation is part of its quote's statement, not a relayed one.
+        counted["relayed"] += attribution.within is not None and bool(chain)
+        counted["words"] += _words(text, outside(attribution.content, held))
+    total = sum(c["words"] for c in counts.values())
+    return [
+        Share(
+            source_type=source_type,
+            attributions=counts[source_type]["attributions"],
+            relayed=counts[source_type]["relayed"],
+            words=counts[source_type]["words"],
+            share=round(counts[source_type]["words"] / total, 4) if total else 0.0,
         )
-    return shares
+        for source_type in SourceType
+        if source_type in counts
+    ]
 
 
 def _attributions_of(document: Document, source: Source) -> list[Attribution]:
@@ -374,7 +407,7 @@ def audit_parsed(text: str, document: Document, chunks: list[tuple[Doc, int]]) -
         document=document,
         text=text,
         sources=sources,
-        shares=shares_of(sources),
+        shares=shares_of(text, document, sources),
         flags=[f for f in flags if f.evidence],
         time=time,
     )

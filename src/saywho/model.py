@@ -15,7 +15,7 @@ from typing import Annotated, Literal, Optional, Sequence
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = "1.1"
+SCHEMA_VERSION = "1.2"
 
 Span = Annotated[
     tuple[int, int],
@@ -86,6 +86,23 @@ def holds(spans: Sequence[tuple[int, int]], span: tuple[int, int]) -> bool:
     """Whether one piece of ``spans`` holds all of ``span``."""
     start, end = span
     return any(s <= start and end <= e for s, e in spans)
+
+
+def outside(spans: Sequence[tuple[int, int]], others: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The parts of ``spans`` that no span of ``others`` covers, in order."""
+    out = []
+    for start, end in _merged(spans):
+        for s, e in _merged(others):
+            if e <= start or end <= s:
+                continue
+            if start < s:
+                out.append((start, s))
+            start = max(start, e)
+            if start >= end:
+                break
+        if start < end:
+            out.append((start, end))
+    return out
 
 
 def trim_spans(
@@ -324,11 +341,16 @@ class Flag(_Model):
 
 
 class Share(_Model):
-    """How much of the attributed content rests on one source type."""
+    """How much of the attributed content rests on one source type: the type of the source
+    the article has each statement from. A statement known only through another one
+    (``within``) rests on the relaying source, and its words are counted once."""
 
     source_type: SourceType
-    attributions: int
-    words: int
+    attributions: int = Field(description="Attributions resting on sources of this type.")
+    relayed: int = Field(
+        0, description="Of those, statements of other sources known only through one of this type."
+    )
+    words: int = Field(description="Words of content resting on sources of this type, each counted once.")
     share: float = Field(ge=0.0, le=1.0, description="Share of attributed words.")
 
 

@@ -609,7 +609,8 @@ def _shares_chart(view: _View) -> str:
             f'<rect x="{label_w}" y="{y + 2}" width="{bar_w}" height="18" rx="3" class="c-track"></rect>'
             f'<rect x="{label_w}" y="{y + 2}" width="{w}" height="18" rx="3" fill="{TYPE_COLOURS.get(t, UNASSIGNED)}"></rect>'
             f'<text x="{label_w + bar_w + 10}" y="{y + 16}" class="c-val">'
-            f"{_pct(fraction)} · {share.words} words · {share.attributions} attr.</text>"
+            f"{_pct(fraction)} · {share.words} words · {share.attributions} attr."
+            f"{f' · {share.relayed} relayed' if share.relayed else ''}</text>"
         )
     summary = "; ".join(
         f"{TYPE_LABELS.get(_value(s.source_type), _value(s.source_type))} {_pct(float(s.share))}" for s in shares

@@ -85,7 +85,8 @@ def render_text(audit: Audit) -> str:
         out.append("Attributed words by source type")
         for share in audit.shares:
             bar = "█" * round(share.share * 30)
-            out.append(f"  {_type(share.source_type):<19} {share.share * 100:5.1f}%  {bar}")
+            relayed = f"  ({_relayed(share.relayed)})" if share.relayed else ""
+            out.append(f"  {_type(share.source_type):<19} {share.share * 100:5.1f}%  {bar}{relayed}".rstrip())
     out.append("")
     out.append("Flags")
     if not audit.flags:
@@ -99,6 +100,11 @@ def render_text(audit: Audit) -> str:
     time_lines = _time_lines(audit)
     out.extend(f"  {line}" for line in time_lines or ["(no time expressions)"])
     return "\n".join(out) + "\n"
+
+
+def _relayed(count: int) -> str:
+    """Statements of other sources that a source type relays (they rest on it)."""
+    return f"{count} relayed from {'another source' if count == 1 else 'other sources'}"
 
 
 def _md_cell(text: str) -> str:
@@ -120,7 +126,8 @@ def render_markdown(audit: Audit) -> str:
         out += ["", "## Attributed words by source type", ""]
         out += [
             f"- {_type(s.source_type)}: {s.share * 100:.1f}% ({s.words} words, "
-            f"{s.attributions} attribution{'' if s.attributions == 1 else 's'})"
+            f"{s.attributions} attribution{'' if s.attributions == 1 else 's'}"
+            f"{', ' + _relayed(s.relayed) if s.relayed else ''})"
             for s in audit.shares
         ]
     out += ["", "## Flags", ""]
