@@ -99,27 +99,17 @@ def test_a_cue_takes_no_content_from_another_paragraph():
     assert all(a.cue_text != "explained" or "There’s" not in a.content_text for a in attributions)
 
 
-def test_in_paragraph_of_keeps_the_verbs_paragraph_or_the_one_after_its_colon():
-    import spacy
+def test_a_verbs_content_reaches_its_paragraph_or_the_one_after_its_colon():
+    from saywho.core import _Article
 
-    from saywho.core import _in_paragraph_of, text_blocks
-
-    doc = spacy.blank("en")("It failed, they said.\n\nHe explained it.\nIt was\n\nA said:\n \nWe won.")
-    index = {t.text: t.i for t in doc if t.text in ("failed", "explained", "was", "said:", "We", "won")}
-    index["said:"] = [t.i for t in doc if t.text == "said"][1]
-    everything = list(range(len(doc)))
-
-    def kept_by(verb, text=doc.text, base=0, tokens=everything):
-        return _in_paragraph_of(text, text_blocks(text), base, doc[index[verb]], tokens)
-
-    kept = kept_by("explained")
+    text = "It failed, they said.\n\nHe explained it.\nIt was\n\nA said:\n \nWe won."
+    article = _Article(text, [])
+    reach = article.reach_of(text.index("explained"))
     # A single line break wraps a line; a blank line ends the paragraph.
-    assert doc[kept[0]].text == "He" and doc[kept[-1]].text == "was"
-    kept = kept_by("said:")
-    assert doc[kept[0]].text == "A" and doc[kept[-1]].text == "."  # "A said:" and "We won."
-    assert kept_by("failed", tokens=[]) == []
-    # A chunk that starts further into the article: positions are the article's.
-    assert kept_by("explained", "Intro.\n\n" + doc.text, 8) == kept_by("explained")
+    assert text[slice(*reach)] == "He explained it.\nIt was"
+    assert text[slice(*article.reach_of(text.index("said:")))] == "A said:\n \nWe won."
+    assert text[slice(*article.reach_of(text.index("failed")))] == "It failed, they said."
+    assert article.reach_of(0) == article.reaches[0] and len(article.reaches) == 4
 
 
 @given(st.text(alphabet="ab \n", max_size=40))

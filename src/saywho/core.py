@@ -193,12 +193,18 @@ class _Article:
         self._quote_ends = [q.end for q in self.quotations]
         # A paragraph is a line with text on it; blank lines separate, they do not count.
         self.paragraph_starts = [m.start() for m in PARAGRAPH.finditer(text)] or [0]
-        # What blank lines part: a paragraph whose lines may wrap (see _in_paragraph_of).
-        self.blocks = text_blocks(text)
+        # Where a verb's content may lie: its paragraph, whose lines may wrap, and the next
+        # one after a colon (see paragraph_reaches).
+        self.reaches = paragraph_reaches(text)
+        self._reach_starts = [start for start, _ in self.reaches]
         self.sentence_starts: list[int] = []
         for doc, base in chunks:
             self.sentence_starts.extend(base + s.start_char for s in doc.sents)
         self.entities = EntityIndex(chunks, excluded=self.terms)
+
+    def reach_of(self, position: int) -> tuple[int, int]:
+        """(start, end) of the text a reporting verb at ``position`` may take content from."""
+        return self.reaches[max(0, bisect.bisect_right(self._reach_starts, position) - 1)]
 
     def paragraph_of(self, position: int) -> int:
         return max(0, bisect.bisect_right(self.paragraph_starts, position) - 1)
@@ -317,22 +323,19 @@ def text_blocks(text: str) -> list[tuple[int, int]]:
     return blocks
 
 
-def _in_paragraph_of(
-    text: str, blocks: Sequence[tuple[int, int]], base: int, verb: Token, tokens: list[int]
-) -> list[int]:
-    """The content ``tokens`` that lie in the paragraph of ``verb`` (its block of ``text``,
-    see :func:`text_blocks`), or also in the next one where the verb's ends with a colon
-    ("He said:" and the quote below); the verb's chunk starts at ``base`` in ``text``. The
-    parse can run a sentence over a blank line: a quotation that closed one paragraph became
-    the content of the next one's "Ham explained why he backs Trump"."""
-    if not tokens:
-        return tokens
-    i = max(0, bisect.bisect_right(blocks, base + verb.idx, key=lambda block: block[0]) - 1)
-    start, end = blocks[i]
-    if i + 1 < len(blocks) and text[start:end].rstrip().endswith(":"):
-        end = blocks[i + 1][1]
-    doc = verb.doc
-    return [t for t in tokens if start <= base + doc[t].idx < end]
+def paragraph_reaches(text: str) -> list[tuple[int, int]]:
+    """For each block of ``text`` (see :func:`text_blocks`), in order, the (start, end) a
+    reporting verb in it may take its content from: the block, and the next one too where it
+    ends with a colon ("He said:" and the quote below). The parse can run a sentence over a
+    blank line: a quotation that closed one paragraph became the content of the next one's
+    "Ham explained why he backs Trump"."""
+    blocks = text_blocks(text)
+    reaches = []
+    for i, (start, end) in enumerate(blocks):
+        if i + 1 < len(blocks) and text[start:end].rstrip().endswith(":"):
+            end = blocks[i + 1][1]
+        reaches.append((start, end))
+    return reaches
 
 
 def _named_apposition(head: Token) -> Token:
@@ -445,7 +448,8 @@ class _Assembler:
             # inside the content clause ("'You winning?' she said, but ...").
             exclude = set(range(speaker.start, speaker.end)) | set(range(cue.start, cue.end))
             tokens, rule = _content_tokens(token, exclude)
-            tokens = _in_paragraph_of(article.text, article.blocks, base, token, tokens)
+            reach_start, reach_end = article.reach_of(base + token.idx)
+            tokens = [t for t in tokens if reach_start <= base + doc[t].idx < reach_end]
             if tokens:
                 draft.rule = f"verb-{rule}"
                 draft.content = _char_spans(doc, tokens, base)
