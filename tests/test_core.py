@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 import saywho
 from saywho.core import analyze, analyze_many, confident, split_chunks
-from saywho.model import Attribution, Kind, SourceType
+from saywho.model import Attribution, Kind, ResolutionMethod, SourceType
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "belarus-own-weapons.txt"
@@ -366,6 +366,28 @@ def test_name_in_apposition_to_a_misparsed_subject_is_the_speaker():
     document = analyze(text)
     a = next(a for a in document.attributions if a.cue_text == "called")
     assert a.speaker_entity == "Minyon Moore"
+
+
+@pytest.mark.parametrize(
+    "text, entity, source_type",
+    [
+        # The office's organisation opens the mention; the person named at its head speaks.
+        ('"We will act," White House Press Secretary Josh Earnest said.', "Josh Earnest", SourceType.NAMED_PERSON),
+        ("NBC News moderator Matt Lauer said the forum went well.", "Matt Lauer", SourceType.NAMED_PERSON),
+        ("Belarus's Defense Ministry said the army needed new weapons.", "Defense Ministry", SourceType.NAMED_ORGANIZATION),
+        ("Apple's chief executive said sales were strong.", None, SourceType.ANONYMOUS),
+    ],
+)
+def test_the_named_head_not_the_first_name_of_the_mention_is_the_speaker(text, entity, source_type):
+    a = only(text)
+    assert (a.speaker_entity, a.source_type) == (entity, source_type)
+
+
+def test_an_institution_noun_resolves_to_the_organisation_named_before():
+    text = "The Justice Department filed its appeal on Monday. The department said the ruling was wrong."
+    a = next(a for a in analyze(text).attributions if a.speaker_text == "The department")
+    assert a.speaker_entity == "Justice Department" and a.source_type == SourceType.NAMED_ORGANIZATION
+    assert a.resolution.method == ResolutionMethod.HEAD_NOUN
 
 
 def test_a_name_after_the_speakers_head_does_not_resolve_it():

@@ -126,3 +126,85 @@ def test_surname_before_the_full_name_or_with_other_gender_stays_apart():
     )
     index = EntityIndex([(doc, 0)])
     assert [c.name for c in index.clusters] == ["Obama", "Michelle Obama"]
+
+
+def parsed(rows: list[tuple[str, str, str, int, str]]) -> Doc:
+    """rows: (word, pos, dep, head index, entity IOB tag)."""
+    return Doc(
+        VOCAB, words=[r[0] for r in rows], pos=[r[1] for r in rows], deps=[r[2] for r in rows],
+        heads=[r[3] for r in rows], ents=[r[4] for r in rows], lemmas=[r[0].lower() for r in rows],
+    )
+
+
+def test_a_possessor_opening_the_mention_is_not_the_speaker():
+    # Apple 's chief executive said
+    doc = parsed([
+        ("Apple", "PROPN", "poss", 3, "B-ORG"), ("'s", "PART", "case", 0, "O"), ("chief", "ADJ", "amod", 3, "O"),
+        ("executive", "NOUN", "nsubj", 4, "O"), ("said", "VERB", "ROOT", 4, "O"),
+    ])
+    assert resolve(doc, 0, 4)[1] is None
+
+
+def test_the_name_at_the_head_or_in_apposition_to_it_is_the_speaker():
+    # Belarus 's Defense Ministry said . Russia 's minister , Sergei Lavrov , said
+    doc = parsed([
+        ("Belarus", "PROPN", "poss", 3, "B-GPE"), ("'s", "PART", "case", 0, "O"), ("Defense", "PROPN", "compound", 3, "B-ORG"),
+        ("Ministry", "PROPN", "nsubj", 4, "I-ORG"), ("said", "VERB", "ROOT", 4, "O"), (".", "PUNCT", "punct", 4, "O"),
+        ("Russia", "PROPN", "poss", 8, "B-GPE"), ("'s", "PART", "case", 6, "O"), ("minister", "NOUN", "nsubj", 13, "O"),
+        (",", "PUNCT", "punct", 8, "O"), ("Sergei", "PROPN", "compound", 11, "B-PERSON"),
+        ("Lavrov", "PROPN", "appos", 8, "I-PERSON"), (",", "PUNCT", "punct", 8, "O"), ("said", "VERB", "ROOT", 13, "O"),
+    ])
+    index = EntityIndex([(doc, 0)])
+    ministry = index.resolve(Mention(head=doc[3], start=0, end=4), 0)
+    assert ministry[0].name == "Defense Ministry" and ministry[1].method == ResolutionMethod.NAME
+    lavrov = index.resolve(Mention(head=doc[8], start=6, end=12), 0)
+    assert lavrov[0].name == "Sergei Lavrov" and lavrov[0].type == "person"
+
+
+# the Justice Department acted . the Department of Homeland Security acted . the department said .
+# the appeals court said . the House said . the state said .
+ORGS = parsed([
+    ("the", "DET", "det", 2, "O"), ("Justice", "PROPN", "compound", 2, "B-ORG"), ("Department", "PROPN", "nsubj", 3, "I-ORG"),
+    ("acted", "VERB", "ROOT", 3, "O"), (".", "PUNCT", "punct", 3, "O"),
+    ("the", "DET", "det", 7, "O"), ("Department", "PROPN", "nsubj", 10, "B-ORG"), ("of", "ADP", "prep", 7, "I-ORG"),
+    ("Homeland", "PROPN", "compound", 9, "I-ORG"), ("Security", "PROPN", "pobj", 8, "I-ORG"),
+    ("acted", "VERB", "ROOT", 10, "O"), (".", "PUNCT", "punct", 10, "O"),
+    ("the", "DET", "det", 13, "O"), ("department", "NOUN", "nsubj", 14, "O"), ("said", "VERB", "ROOT", 14, "O"),
+    (".", "PUNCT", "punct", 14, "O"),
+    ("the", "DET", "det", 18, "O"), ("appeals", "NOUN", "compound", 18, "O"), ("court", "NOUN", "nsubj", 19, "O"),
+    ("said", "VERB", "ROOT", 19, "O"), (".", "PUNCT", "punct", 19, "O"),
+    ("the", "DET", "det", 22, "O"), ("House", "PROPN", "nsubj", 23, "O"), ("said", "VERB", "ROOT", 23, "O"),
+    (".", "PUNCT", "punct", 23, "O"),
+    ("the", "DET", "det", 26, "O"), ("state", "NOUN", "nsubj", 27, "O"), ("said", "VERB", "ROOT", 27, "O"),
+])
+
+
+def test_an_institution_noun_refers_back_to_the_organisation_it_heads():
+    index = EntityIndex([(ORGS, 0)])
+    cluster, resolution = index.resolve(Mention(head=ORGS[13], start=12, end=14), 0)
+    # The most recent organisation headed by "department": "Department of Homeland Security".
+    assert cluster.name == "Department of Homeland Security"
+    assert resolution.method == ResolutionMethod.HEAD_NOUN and "'department'" in resolution.note
+    start = ORGS[6].idx
+    assert (start, ORGS[9].idx + len(ORGS[9])) in resolution.evidence
+
+
+def test_an_institution_noun_whose_words_no_name_has_stays_unresolved():
+    index = EntityIndex([(ORGS, 0)])
+    assert index.resolve(Mention(head=ORGS[18], start=16, end=19), 0) is None  # no court named
+    assert index.resolve(Mention(head=ORGS[22], start=21, end=23), 0) is None  # "the House": a name
+    assert index.resolve(Mention(head=ORGS[26], start=25, end=27), 0) is None  # not an institution
+
+
+def test_the_other_words_of_the_description_must_be_in_the_name():
+    # the Supreme Court acted . the appeals court said . the court said
+    doc = parsed([
+        ("the", "DET", "det", 2, "O"), ("Supreme", "PROPN", "compound", 2, "B-ORG"), ("Court", "PROPN", "nsubj", 3, "I-ORG"),
+        ("acted", "VERB", "ROOT", 3, "O"), (".", "PUNCT", "punct", 3, "O"),
+        ("the", "DET", "det", 7, "O"), ("appeals", "NOUN", "compound", 7, "O"), ("court", "NOUN", "nsubj", 8, "O"),
+        ("said", "VERB", "ROOT", 8, "O"), (".", "PUNCT", "punct", 8, "O"),
+        ("the", "DET", "det", 11, "O"), ("court", "NOUN", "nsubj", 12, "O"), ("said", "VERB", "ROOT", 12, "O"),
+    ])
+    index = EntityIndex([(doc, 0)])
+    assert index.resolve(Mention(head=doc[7], start=5, end=8), 0) is None
+    assert index.resolve(Mention(head=doc[11], start=10, end=12), 0)[0].name == "Supreme Court"

@@ -203,3 +203,21 @@ def test_participle_bound_to_the_noun_stays_in_the_mention():
         ]
     )
     assert mention_for(doc[1], cue=doc[5]).text == "A report released last year"
+
+
+def test_a_possessor_is_not_the_source_but_can_make_it_an_organisation():
+    # "Google's spokesman": one unnamed person, as "the spokesman" is.
+    spokesman = build(
+        [("Google", "NNP", "poss", 2, "PROPN"), ("'s", "POS", "case", 0, "PART"), ("spokesman", "NN", "ROOT", 2, "NOUN")],
+        ents=["B-ORG", "O", "O"],
+    )
+    assert source_type_of(Mention(head=spokesman[2], start=0, end=3), None) == SourceType.ANONYMOUS
+    # "Clinton's campaign": an institution a name owns is a named organisation.
+    campaign = build(
+        [("Clinton", "NNP", "poss", 2, "PROPN"), ("'s", "POS", "case", 0, "PART"), ("campaign", "NN", "ROOT", 2, "NOUN")],
+        ents=["B-PERSON", "O", "O"],
+    )
+    assert source_type_of(Mention(head=campaign[2], start=0, end=3), None) == SourceType.NAMED_ORGANIZATION
+    # Owned by no name ("his campaign"), it stays unknown.
+    his = build([("his", "PRP$", "poss", 1, "PRON"), ("campaign", "NN", "ROOT", 1, "NOUN")])
+    assert source_type_of(Mention(head=his[1], start=0, end=2), None) == SourceType.UNKNOWN

@@ -26,6 +26,7 @@ from saywho.arbiter import Choice, choice, pick
 from saywho.quotes import DOUBLE_QUOTE_CHARS, OPENING_MARKS, QUOTE_CHARS, Quote, find_quotes
 from saywho.resolve import Cluster, EntityIndex
 from saywho.speakers import (
+    INSTITUTION_NOUNS,
     PERSON_NOUNS,
     VAGUE_WORDS,
     Mention,
@@ -40,18 +41,13 @@ from saywho.speakers import (
 
 # Nouns of offices, institutions and media that can be a source on their own ("the minister
 # said", "the committee found").
-ROLE_NOUNS = frozenset(
+ROLE_NOUNS = INSTITUTION_NOUNS | frozenset(
     """
     president chairman chairwoman chair secretary governor mayor director chief head
     candidate nominee commissioner ambassador king queen premier chancellor judge justice
     sheriff captain general founder owner author editor host anchor reporter correspondent
     columnist writer historian manager partner leader speaker whip senator congressman
     congresswoman delegate trustee superintendent principal coach rabbi pastor bishop
-    union court panel committee council agency government administration department ministry
-    campaign party company firm group organization organisation coalition board commission
-    jury police military army navy senate congress house parliament newspaper network
-    magazine website team club league association federation foundation institute
-    university school bank fund office bureau service authority regime embassy
     """.split()
 )
 # The nouns outside the other lists that head five or more PolNeAR train sources, less event

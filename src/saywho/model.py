@@ -50,6 +50,7 @@ class ResolutionMethod(str, Enum):
     SURNAME = "surname"  # a part of a longer name used earlier or later
     TITLE = "title"  # "the president", matched to a name carrying that title
     DESCRIPTOR = "descriptor"  # "the head of state", a known synonym of a title
+    HEAD_NOUN = "head_noun"  # "the ministry": the head noun of an organisation's name ("Defense Ministry")
     APPOSITION = "apposition"  # "X, the chancellor, ..." or "the chancellor, X, ..."
     PRONOUN = "pronoun"  # "he", "she", "they": the most recent fitting speaker or subject
     RELATIVE = "relative"  # "X, who said ...": the antecedent of the relative pronoun

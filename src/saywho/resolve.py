@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Span, Token
 
 from saywho.model import Entity, Resolution, ResolutionMethod
-from saywho.speakers import Mention
+from saywho.speakers import INSTITUTION_NOUNS, Mention
 
 HONORIFICS = frozenset(
     """
@@ -257,39 +257,45 @@ class EntityIndex:
         self._positions.insert(i, span[0])
         self._anchors.insert(i, _Anchor(span[0], cluster, span))
 
-    @staticmethod
-    def _names_the_speaker(cluster: Cluster, mention: Mention, base: int, start: int) -> bool:
-        """The entity's name covers the head of the mention, or opens it ("Minyon Moore, a
-        senior adviser" when the parse chose another head)."""
+    def speaker_cluster(self, mention: Mention, base: int) -> Cluster | None:
+        """The entity named inside the mention that is the speaker: the one whose name covers
+        the mention's head ("Belarus's Defense Ministry": the ministry), else one in apposition
+        to the head ("Russia's foreign minister, Sergei Lavrov"), else one that opens the
+        mention ("Minyon Moore, a senior adviser" when the parse chose another head) unless it
+        is a possessor ("Apple's chief executive" is not Apple). None when no entity named
+        inside it is the speaker ("advisers to Mr. Obama")."""
+        start, end = mention.char_span(base)
+        doc = mention.head.doc
         head_at = base + mention.head.idx
-        first_word = start
-        for s, e in cluster.mentions:
-            if s <= head_at < e or s == first_word:
-                return True
-        return False
-
-    def cluster_at(self, start: int, end: int) -> Cluster | None:
-        """The entity named first inside [start, end): in "Minyon Moore, a senior adviser to
-        the Clinton campaign" the speaker is Moore."""
-        best: tuple[int, Cluster] | None = None
-        for cluster in self.clusters:
-            for s, e in cluster.mentions:
-                if start <= s and e <= end and (best is None or s < best[0]):
-                    best = (s, cluster)
-        return best[1] if best else None
+        inside = sorted(
+            (s, e, cluster)
+            for cluster in self.clusters
+            for s, e in set(cluster.mentions)
+            if start <= s and e <= end
+        )
+        for s, e, cluster in inside:
+            if s <= head_at < e:
+                return cluster
+        names = [(s, cluster, doc.char_span(s - base, e - base, alignment_mode="expand")) for s, e, cluster in inside]
+        for _, cluster, name in names:
+            if name is not None and name.root.dep_ == "appos" and name.root.head.i == mention.head.i:
+                return cluster
+        for s, cluster, name in names:
+            if s == start and not (name is not None and _possessor(name)):
+                return cluster
+        return None
 
     def resolve(self, mention: Mention, base: int) -> tuple[Cluster, Resolution] | None:
         """Resolve a speaker mention; None when the article does not settle who it is."""
         start, end = mention.char_span(base)
         head = mention.head
         lower = head.lower_
-        named = self.cluster_at(start, end)
-        if named is not None and not self._names_the_speaker(named, mention, base, start):
-            named = None  # "advisers to Mr. Obama": the name is not who speaks
+        named = self.speaker_cluster(mention, base)
         if named is not None:
             method = ResolutionMethod.NAME
             evidence = [(start, end)]
-            if named.full_mention and named.full_mention != (start, end):
+            full = named.full_mention
+            if full and not (start <= full[0] and full[1] <= end):
                 written = mention.text
                 if written.split()[-1:] != named.name.split()[-1:] or len(written.split()) < len(named.name.split()):
                     method = ResolutionMethod.SURNAME
@@ -359,7 +365,7 @@ class EntityIndex:
             if cluster.type == "person" and cluster.titles & titles:
                 candidates.setdefault(cluster.id, (cluster, anchor))
         if not candidates:
-            return None
+            return self._resolve_organization(mention, start, end)
         # Several people with the title: the description picks the most recently mentioned.
         cluster, anchor = next(iter(candidates.values()))
         title = sorted(cluster.titles & titles)[0]
@@ -367,11 +373,49 @@ class EntityIndex:
         evidence = _unique([anchor.span] + ([cluster.full_mention] if cluster.full_mention else []))
         return cluster, Resolution(method=method, evidence=evidence, note=note)
 
+    def _resolve_organization(self, mention: Mention, start: int, end: int) -> tuple[Cluster, Resolution] | None:
+        """"the ministry" after "the Defense Ministry", "the department" after "the Department
+        of Justice": the most recently mentioned organisation whose name has the description's
+        head noun as its own. A capitalised head is a name of its own ("the House" is not the
+        White House) and stays unresolved; so does a head noun that is not an institution's
+        ("the state" is not the Islamic State)."""
+        head = mention.head
+        if head.lower_ not in INSTITUTION_NOUNS or not head.text.islower() or head.tag_ in ("NNS", "NNPS"):
+            return None
+        # Its other words must be in the name too: "the appeals court" is the Court of
+        # Appeals, not the Supreme Court mentioned last.
+        doc = head.doc
+        modifiers = {t.lower_ for t in doc[mention.start + 1 : head.i] if t.is_alpha}
+        for anchor in self._before(start):
+            cluster = anchor.cluster
+            if cluster.type != "organization":
+                continue
+            names = [name.lower().split() for name in cluster.names]
+            if any(_head_word(words) == head.lower_ and modifiers <= set(words) for words in names):
+                note = f"'{mention.text}' refers back to {cluster.name}, whose name has the head noun '{head.lower_}'"
+                evidence = _unique([anchor.span] + ([cluster.full_mention] if cluster.full_mention else []))
+                return cluster, Resolution(method=ResolutionMethod.HEAD_NOUN, evidence=evidence, note=note)
+        return None
+
     def entities(self) -> list[Entity]:
         return [
             Entity(id=c.id, name=c.name, type=c.type, mentions=sorted(set(c.mentions)))
             for c in self.clusters
         ]
+
+
+def _head_word(words: list[str]) -> str:
+    """The head noun of an organisation's name (its lower-case words): its last word
+    ("Defense Ministry"), or the word before "of" ("Department of Justice")."""
+    if "of" in words[1:]:
+        return words[words.index("of", 1) - 1]
+    return words[-1] if words else ""
+
+
+def _possessor(name: Span) -> bool:
+    """Whether a possessive marker follows the name ("Apple's", "the Saudis'")."""
+    doc = name.doc
+    return name.end < len(doc) and doc[name.end].lower_ in ("'s", "’s", "'", "’")
 
 
 def _unique(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

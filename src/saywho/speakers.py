@@ -40,6 +40,17 @@ PERSON_NOUNS = frozenset(
     """.split()
 )
 
+# Nouns of institutions and media: "the ministry said" can be an organisation named before.
+INSTITUTION_NOUNS = frozenset(
+    """
+    union court panel committee council agency government administration department ministry
+    campaign party company firm group organization organisation coalition board commission
+    jury police military army navy senate congress house parliament newspaper network
+    magazine website team club league association federation foundation institute
+    university school bank fund office bureau service authority regime embassy
+    """.split()
+)
+
 ANONYMITY_PATTERNS = [
     re.compile(p, re.IGNORECASE)
     for p in (
@@ -242,12 +253,17 @@ def source_type_of(mention: Mention, entity_type: str | None) -> SourceType:
             return SourceType.VAGUE
         if head.tag_ in ("NNS", "NNPS"):
             return SourceType.ANONYMOUS
-        if determiner in ("a", "an", "one", "another", "some", "the"):
+        # "a spokesman", "the official", "Google's spokesman": one unnamed person.
+        if determiner in ("a", "an", "one", "another", "some", "the") or any(c.dep_ == "poss" for c in head.children):
             return SourceType.ANONYMOUS
     if head.tag_ in ("NNS",) and lower in VAGUE_WORDS:
         return SourceType.VAGUE
     if head.ent_type_ in ("ORG", "GPE", "NORP") and head.tag_ not in ("NNS", "NNPS"):
         return SourceType.NAMED_ORGANIZATION
+    if lower in INSTITUTION_NOUNS and head.tag_ == "NN" and any(
+        c.dep_ == "poss" and c.ent_type_ in ("PERSON", "ORG", "GPE") for c in head.children
+    ):
+        return SourceType.NAMED_ORGANIZATION  # "Hillary Clinton's campaign", "Belarus's army"
     if head.ent_type_ == "PERSON":
         return SourceType.NAMED_PERSON
     if head.tag_ == "NNS" and head.ent_type_ in ("", "NORP"):
