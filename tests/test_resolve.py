@@ -136,13 +136,27 @@ def parsed(rows: list[tuple[str, str, str, int, str]]) -> Doc:
     )
 
 
-def test_a_possessor_opening_the_mention_is_not_the_speaker():
-    # Apple 's chief executive said
+def test_a_name_that_only_qualifies_the_head_is_not_the_speaker():
+    # Apple 's chief executive said . Clinton aides said
     doc = parsed([
         ("Apple", "PROPN", "poss", 3, "B-ORG"), ("'s", "PART", "case", 0, "O"), ("chief", "ADJ", "amod", 3, "O"),
-        ("executive", "NOUN", "nsubj", 4, "O"), ("said", "VERB", "ROOT", 4, "O"),
+        ("executive", "NOUN", "nsubj", 4, "O"), ("said", "VERB", "ROOT", 4, "O"), (".", "PUNCT", "punct", 4, "O"),
+        ("Clinton", "PROPN", "compound", 7, "B-PERSON"), ("aides", "NOUN", "nsubj", 8, "O"), ("said", "VERB", "ROOT", 8, "O"),
     ])
     assert resolve(doc, 0, 4)[1] is None
+    assert resolve(doc, 6, 8)[1] is None
+
+
+def test_a_plural_noun_before_a_name_is_no_title():
+    # the loopholes Donald Trump used . the loopholes said
+    doc = parsed([
+        ("the", "DET", "det", 1, "O"), ("loopholes", "NOUN", "ROOT", 1, "O"), ("Donald", "PROPN", "compound", 3, "B-PERSON"),
+        ("Trump", "PROPN", "nsubj", 4, "I-PERSON"), ("used", "VERB", "relcl", 1, "O"), (".", "PUNCT", "punct", 1, "O"),
+        ("the", "DET", "det", 7, "O"), ("loopholes", "NOUN", "nsubj", 8, "O"), ("said", "VERB", "ROOT", 8, "O"),
+    ])
+    doc[1].tag_ = doc[7].tag_ = "NNS"
+    index, resolved = resolve(doc, 6, 8)
+    assert resolved is None and index.clusters[0].titles == set()
 
 
 def test_the_name_at_the_head_or_in_apposition_to_it_is_the_speaker():

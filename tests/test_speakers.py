@@ -218,6 +218,12 @@ def test_a_possessor_is_not_the_source_but_can_make_it_an_organisation():
         ents=["B-PERSON", "O", "O"],
     )
     assert source_type_of(Mention(head=campaign[2], start=0, end=3), None) == SourceType.NAMED_ORGANIZATION
+    # "the Trump campaign": a name before it does the same.
+    trump = build(
+        [("the", "DT", "det", 2, "DET"), ("Trump", "NNP", "compound", 2, "PROPN"), ("campaign", "NN", "ROOT", 2, "NOUN")],
+        ents=["O", "B-PERSON", "O"],
+    )
+    assert source_type_of(Mention(head=trump[2], start=0, end=3), None) == SourceType.NAMED_ORGANIZATION
     # Owned by no name ("his campaign"), it stays unknown.
     his = build([("his", "PRP$", "poss", 1, "PRON"), ("campaign", "NN", "ROOT", 1, "NOUN")])
     assert source_type_of(Mention(head=his[1], start=0, end=2), None) == SourceType.UNKNOWN

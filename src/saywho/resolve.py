@@ -222,6 +222,8 @@ class EntityIndex:
                     cluster.gender = "m"
                 elif token.lower_ in FEMALE_HONORIFICS:
                     cluster.gender = "f"
+            elif token.tag_ in ("NNS", "NNPS"):
+                break  # a title is singular: "the loopholes Donald Trump used" gives none
             elif token.pos_ in ("NOUN", "PROPN") and token.ent_type_ in ("", "NORP") and token.is_alpha:
                 cluster.titles.add(token.lower_)
             elif token.pos_ != "ADJ" and token.ent_type_ != "NORP":
@@ -262,7 +264,8 @@ class EntityIndex:
         the mention's head ("Belarus's Defense Ministry": the ministry), else one in apposition
         to the head ("Russia's foreign minister, Sergei Lavrov"), else one that opens the
         mention ("Minyon Moore, a senior adviser" when the parse chose another head) unless it
-        is a possessor ("Apple's chief executive" is not Apple). None when no entity named
+        only qualifies the head ("Apple's chief executive" is not Apple, "Clinton aides" not
+        Clinton). None when no entity named
         inside it is the speaker ("advisers to Mr. Obama")."""
         start, end = mention.char_span(base)
         doc = mention.head.doc
@@ -281,7 +284,7 @@ class EntityIndex:
             if name is not None and name.root.dep_ == "appos" and name.root.head.i == mention.head.i:
                 return cluster
         for s, cluster, name in names:
-            if s == start and not (name is not None and _possessor(name)):
+            if s == start and not (name is not None and _modifies(name, mention.head)):
                 return cluster
         return None
 
@@ -412,10 +415,14 @@ def _head_word(words: list[str]) -> str:
     return words[-1] if words else ""
 
 
-def _possessor(name: Span) -> bool:
-    """Whether a possessive marker follows the name ("Apple's", "the Saudis'")."""
+def _modifies(name: Span, head: Token) -> bool:
+    """Whether the name only qualifies the mention's head: a possessor ("Apple's chief
+    executive", "the Saudis' envoy") or a modifier ("Clinton aides", "White House
+    officials")."""
     doc = name.doc
-    return name.end < len(doc) and doc[name.end].lower_ in ("'s", "’s", "'", "’")
+    if name.end < len(doc) and doc[name.end].lower_ in ("'s", "’s", "'", "’"):
+        return True
+    return name.root.head.i == head.i and name.root.dep_ in ("compound", "amod", "nmod", "poss", "npadvmod")
 
 
 def _unique(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -260,10 +260,10 @@ def source_type_of(mention: Mention, entity_type: str | None) -> SourceType:
         return SourceType.VAGUE
     if head.ent_type_ in ("ORG", "GPE", "NORP") and head.tag_ not in ("NNS", "NNPS"):
         return SourceType.NAMED_ORGANIZATION
-    if lower in INSTITUTION_NOUNS and head.tag_ == "NN" and any(
-        c.dep_ == "poss" and c.ent_type_ in ("PERSON", "ORG", "GPE") for c in head.children
+    if lower in INSTITUTION_NOUNS and head.tag_ in ("NN", "NNP") and any(
+        c.dep_ in ("poss", "compound") and c.ent_type_ in ("PERSON", "ORG", "GPE") for c in head.children
     ):
-        return SourceType.NAMED_ORGANIZATION  # "Hillary Clinton's campaign", "Belarus's army"
+        return SourceType.NAMED_ORGANIZATION  # "Hillary Clinton's campaign", "the Trump campaign"
     if head.ent_type_ == "PERSON":
         return SourceType.NAMED_PERSON
     if head.tag_ == "NNS" and head.ent_type_ in ("", "NORP"):
