@@ -222,3 +222,56 @@ def test_the_other_words_of_the_description_must_be_in_the_name():
     index = EntityIndex([(doc, 0)])
     assert index.resolve(Mention(head=doc[7], start=5, end=8), 0) is None
     assert index.resolve(Mention(head=doc[11], start=10, end=12), 0)[0].name == "Supreme Court"
+
+
+# Donald Trump needled Rand Paul . he said . “ Rand Paul will lose , ” he said
+NEEDLED = parsed([
+    ("Donald", "PROPN", "compound", 1, "B-PERSON"), ("Trump", "PROPN", "nsubj", 2, "I-PERSON"),
+    ("needled", "VERB", "ROOT", 2, "O"), ("Rand", "PROPN", "compound", 4, "B-PERSON"),
+    ("Paul", "PROPN", "dobj", 2, "I-PERSON"), (".", "PUNCT", "punct", 2, "O"),
+    ("he", "PRON", "nsubj", 7, "O"), ("said", "VERB", "ROOT", 7, "O"), (".", "PUNCT", "punct", 7, "O"),
+    ("“", "PUNCT", "punct", 13, "O"), ("Rand", "PROPN", "compound", 11, "B-PERSON"), ("Paul", "PROPN", "nsubj", 12, "I-PERSON"),
+    ("will", "AUX", "aux", 13, "O"), ("lose", "VERB", "ccomp", 15, "O"), (",", "PUNCT", "punct", 15, "O"),
+    ("”", "PUNCT", "punct", 15, "O"), ("he", "PRON", "nsubj", 16, "O"), ("said", "VERB", "ROOT", 16, "O"),
+])
+
+
+def test_a_pronoun_prefers_a_main_clause_subject_to_nearer_names():
+    index = EntityIndex([(NEEDLED, 0)])
+    cluster, resolution = index.resolve(Mention(head=NEEDLED[6], start=6, end=7), 0)
+    assert cluster.name == "Donald Trump"  # not Rand Paul, nearer but the object
+    assert "speaker or subject" in resolution.note
+    # After the quotation, still Trump: "Rand Paul" there is a reported clause's subject.
+    assert index.resolve(Mention(head=NEEDLED[16], start=16, end=17), 0)[0].name == "Donald Trump"
+
+
+def test_a_pronoun_does_not_refer_to_a_name_inside_its_own_statement():
+    # a rally for Donald Trump ended . “ Rand Paul will lose , ” he said  (no subject is a name)
+    doc = parsed([
+        ("a", "DET", "det", 1, "O"), ("rally", "NOUN", "nsubj", 5, "O"), ("for", "ADP", "prep", 1, "O"),
+        ("Donald", "PROPN", "compound", 4, "B-PERSON"), ("Trump", "PROPN", "pobj", 2, "I-PERSON"),
+        ("ended", "VERB", "ROOT", 5, "O"), (".", "PUNCT", "punct", 5, "O"),
+        ("“", "PUNCT", "punct", 10, "O"), ("Rand", "PROPN", "compound", 9, "B-PERSON"), ("Paul", "PROPN", "nsubj", 10, "I-PERSON"),
+        ("will", "AUX", "aux", 10, "O"), ("lose", "VERB", "ccomp", 14, "O"), (",", "PUNCT", "punct", 14, "O"),
+        ("”", "PUNCT", "punct", 14, "O"), ("he", "PRON", "nsubj", 14, "O"), ("said", "VERB", "ROOT", 14, "O"),
+    ])
+    index = EntityIndex([(doc, 0)])
+    he = Mention(head=doc[14], start=14, end=15)
+    content = [(doc[8].idx, doc[12].idx)]  # "Rand Paul will lose"
+    assert index.resolve(he, 0, content)[0].name == "Donald Trump"
+    assert index.resolve(he, 0)[0].name == "Rand Paul"  # the same look-back without the statement
+
+
+def test_a_resolved_speaker_is_salient_for_later_pronouns():
+    # Rand Paul met Donald Trump . he said  (Trump is an object here, until he speaks)
+    doc = parsed([
+        ("Rand", "PROPN", "compound", 1, "B-PERSON"), ("Paul", "PROPN", "nsubj", 2, "I-PERSON"),
+        ("met", "VERB", "ROOT", 2, "O"), ("Donald", "PROPN", "compound", 4, "B-PERSON"),
+        ("Trump", "PROPN", "dobj", 2, "I-PERSON"), (".", "PUNCT", "punct", 2, "O"),
+        ("he", "PRON", "nsubj", 7, "O"), ("said", "VERB", "ROOT", 7, "O"),
+    ])
+    index = EntityIndex([(doc, 0)])
+    assert index.resolve(Mention(head=doc[6], start=6, end=7), 0)[0].name == "Rand Paul"
+    trump = next(c for c in index.clusters if c.name == "Donald Trump")
+    index.remember(trump, (doc[3].idx, doc[4].idx + len(doc[4])))  # "Donald Trump" spoke
+    assert index.resolve(Mention(head=doc[6], start=6, end=7), 0)[0].name == "Donald Trump"

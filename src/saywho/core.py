@@ -1105,7 +1105,7 @@ class _Assembler:
             mention = draft.speaker
             if mention is None:
                 continue
-            resolved = article.entities.resolve(mention, draft.speaker_base)
+            resolved = article.entities.resolve(mention, draft.speaker_base, draft.content)
             if resolved is not None:
                 draft.cluster, draft.resolution = resolved
                 article.entities.remember(draft.cluster, mention.char_span(draft.speaker_base))
