@@ -1,5 +1,7 @@
 """The accuracy gate: scores PolNeAR dev and the bundled example with the rules and with the
 default model, and fails (exit 1) when a score falls below its floor in bench/floors.json.
+Besides the exact F1 per role and the attribution F1, "speakers" is the percent of the
+hand-read speaker mentions of bench/speakers_dev.json resolved to the right entity.
 
 Run by `make test` after the test suite. Floors only go up: a change that raises a score
 raises its floor in the same commit (to the new score less the margin in floors.json, which
@@ -20,6 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 FLOORS = ROOT / "bench" / "floors.json"
 EXAMPLE = ROOT / "examples" / "belarus-own-weapons.gold.json"
+SPEAKERS = ROOT / "bench" / "speakers_dev.json"
 
 
 def scores(report: dict) -> dict[str, float]:
@@ -32,6 +35,26 @@ def scores(report: dict) -> dict[str, float]:
     }
 
 
+def speakers_right(golds, documents, items: list[dict]) -> float:
+    """Percent of the hand-read speaker mentions (bench/speakers_dev.json) whose speaker
+    entity is right: the same last word (a surname), or none where none is meant. A mention
+    no attribution has any more counts as wrong."""
+    by_name = {gold.name: document for gold, document in zip(golds, documents)}
+    right = 0
+    for item in items:
+        document = by_name.get(item["document"])
+        span = tuple(item["speaker"])
+        found = [a for a in (document.attributions if document else []) if span in a.speaker]
+        if not found:
+            continue
+        predicted, expected = found[0].speaker_entity, item["entity"]
+        if predicted is None or expected is None:
+            right += predicted is expected
+        else:
+            right += predicted.split()[-1].lower() == expected.split()[-1].lower()
+    return round(100 * right / len(items), 1) if items else 0.0
+
+
 def measure(dev: Path) -> dict[str, dict[str, float]]:
     from saywho.core import analyze_many
     from saywho.evaluate import load_gold_file, load_polnear, score
@@ -39,10 +62,12 @@ def measure(dev: Path) -> dict[str, dict[str, float]]:
 
     golds = load_polnear(dev)
     example = load_gold_file(EXAMPLE)
+    items = json.loads(SPEAKERS.read_text(encoding="utf-8"))["items"]
     out = {}
     for name, learned in (("rules", None), ("default", load_model("default"))):
         documents = analyze_many([g.text for g in golds], learned=learned)
         out[f"polnear_dev/{name}"] = scores(score(zip(golds, documents), merge=True))
+        out[f"polnear_dev/{name}"]["speakers"] = speakers_right(golds, documents, items)
         (document,) = analyze_many([example.text], learned=learned)
         out[f"example/{name}"] = scores(score([(example, document)]))
     return out

@@ -31,7 +31,36 @@ def test_floors_only_go_up():
 def test_the_shipped_floors_cover_both_readers_on_both_corpora():
     config = json.loads((ROOT / "bench" / "floors.json").read_text(encoding="utf-8"))
     assert set(config["floors"]) == {"polnear_dev/rules", "polnear_dev/default", "example/rules", "example/default"}
-    for values in config["floors"].values():
-        assert set(values) == {"source", "cue", "content", "attribution"}
+    for key, values in config["floors"].items():
+        roles = {"source", "cue", "content", "attribution"}
+        assert set(values) == (roles | {"speakers"} if key.startswith("polnear_dev") else roles)
     # The bundled example allows no miss and nothing extra.
     assert all(v > 99 for key in ("example/rules", "example/default") for v in config["floors"][key].values())
+
+
+def test_speakers_are_right_by_surname_or_by_both_being_none():
+    from types import SimpleNamespace as NS
+
+    def attribution(speaker, entity):
+        return NS(speaker=[speaker], speaker_entity=entity)
+
+    golds = [NS(name="a"), NS(name="b")]
+    documents = [
+        NS(attributions=[attribution((0, 2), "Donald J. Trump"), attribution((10, 13), "Will Smith")]),
+        NS(attributions=[attribution((5, 7), None)]),
+    ]
+    items = [
+        {"document": "a", "speaker": [0, 2], "entity": "Donald Trump"},  # same surname: right
+        {"document": "a", "speaker": [10, 13], "entity": "Patti LaBelle"},  # wrong person
+        {"document": "b", "speaker": [5, 7], "entity": None},  # no entity meant, none given
+        {"document": "b", "speaker": [20, 22], "entity": "Ted Cruz"},  # no attribution any more
+    ]
+    assert gate.speakers_right(golds, documents, items) == 50.0
+
+
+def test_the_hand_read_speakers_name_dev_documents_and_spans():
+    items = json.loads((ROOT / "bench" / "speakers_dev.json").read_text(encoding="utf-8"))["items"]
+    assert len(items) >= 30
+    for item in items:
+        start, end = item["speaker"]
+        assert 0 <= start < end and item["document"] and (item["entity"] is None or item["entity"].strip())
