@@ -275,3 +275,49 @@ def test_a_resolved_speaker_is_salient_for_later_pronouns():
     trump = next(c for c in index.clusters if c.name == "Donald Trump")
     index.remember(trump, (doc[3].idx, doc[4].idx + len(doc[4])))  # "Donald Trump" spoke
     assert index.resolve(Mention(head=doc[6], start=6, end=7), 0)[0].name == "Donald Trump"
+
+
+def _sentences(*rows_per_sentence):
+    """A Doc of several sentences, each row (word, pos, dep, head's position in its sentence,
+    IOB); each sentence is a tree of its own, which is what makes it a sentence."""
+    rows = []
+    for sentence in rows_per_sentence:
+        first = len(rows)
+        rows += [(w, p, d, first + h, e) for w, p, d, h, e in sentence]
+    return parsed(rows)
+
+
+def test_it_refers_to_the_organisation_that_is_the_subject_before_it():
+    doc = _sentences(
+        [("The", "DET", "det", 1, "O"), ("FBI", "PROPN", "nsubj", 2, "B-ORG"), ("warned", "VERB", "ROOT", 2, "O"), (".", "PUNCT", "punct", 2, "O")],
+        [("it", "PRON", "nsubj", 1, "O"), ("said", "VERB", "ROOT", 1, "O")],
+    )
+    cluster, resolution = EntityIndex([(doc, 0)]).resolve(Mention(head=doc[4], start=4, end=5), 0)
+    assert cluster.name == "FBI" and resolution.method == ResolutionMethod.PRONOUN
+
+
+def test_it_stays_unresolved_when_the_subject_before_it_is_no_named_organisation():
+    # The Commission met . The campaign defended Trump . it said
+    doc = _sentences(
+        [("The", "DET", "det", 1, "O"), ("Commission", "PROPN", "nsubj", 2, "B-ORG"), ("met", "VERB", "ROOT", 2, "O"), (".", "PUNCT", "punct", 2, "O")],
+        [("The", "DET", "det", 1, "O"), ("campaign", "NOUN", "nsubj", 2, "O"), ("defended", "VERB", "ROOT", 2, "O"),
+         ("Trump", "PROPN", "dobj", 2, "B-PERSON"), (".", "PUNCT", "punct", 2, "O")],
+        [("it", "PRON", "nsubj", 1, "O"), ("said", "VERB", "ROOT", 1, "O")],
+    )
+    assert EntityIndex([(doc, 0)]).resolve(Mention(head=doc[9], start=9, end=10), 0) is None
+
+
+def test_it_looks_back_two_sentences_besides_its_own_statement():
+    # The Times wrote . Sales rose . Costs fell . Debts ended . it added
+    clause = lambda noun, verb: [(noun, "NOUN", "nsubj", 1, "O"), (verb, "VERB", "ROOT", 1, "O"), (".", "PUNCT", "punct", 1, "O")]
+    doc = _sentences(
+        [("The", "DET", "det", 1, "O"), ("Times", "PROPN", "nsubj", 2, "B-ORG"), ("wrote", "VERB", "ROOT", 2, "O"), (".", "PUNCT", "punct", 2, "O")],
+        clause("Sales", "rose"), clause("Costs", "fell"), clause("Debts", "ended"),
+        [("it", "PRON", "nsubj", 1, "O"), ("added", "VERB", "ROOT", 1, "O")],
+    )
+    index, it = EntityIndex([(doc, 0)]), Mention(head=doc[13], start=13, end=14)
+    # Not a subject in sight: "Sales", "Costs" and "Debts" are no organisation, so nothing...
+    assert index.resolve(it, 0) is None
+    # ... unless they are the statement itself, which the look-back passes over.
+    statement = [(doc[4].idx, doc[12].idx + 1)]
+    assert index.resolve(it, 0, statement)[0].name == "Times"
