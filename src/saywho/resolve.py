@@ -5,7 +5,7 @@ the evidence does not settle stays unresolved."""
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Sequence
 
 from spacy.tokens import Doc, Span, Token
@@ -270,8 +270,7 @@ class EntityIndex:
         to the head ("Russia's foreign minister, Sergei Lavrov"), else one that opens the
         mention ("Minyon Moore, a senior adviser" when the parse chose another head) unless it
         only qualifies the head ("Apple's chief executive" is not Apple, "Clinton aides" not
-        Clinton). None when no entity named
-        inside it is the speaker ("advisers to Mr. Obama")."""
+        Clinton). None when no entity named inside it is the speaker ("advisers to Mr. Obama")."""
         start, end = mention.char_span(base)
         doc = mention.head.doc
         head_at = base + mention.head.idx
@@ -363,18 +362,21 @@ class EntityIndex:
             if any(s <= anchor.span[0] and anchor.span[1] <= e for s, e in content):
                 continue
             if anchor.salient:
-                return cluster, self._pronoun_resolution(mention, anchor)
+                return cluster, self._pronoun_resolution(mention, anchor, "the nearest fitting speaker or subject")
             nearest = nearest or anchor
-        return (nearest.cluster, self._pronoun_resolution(mention, nearest)) if nearest else None
+        if nearest is None:
+            return None
+        return nearest.cluster, self._pronoun_resolution(mention, nearest, "the nearest fitting mention")
 
     def _resolve_it(
         self, mention: Mention, base: int, content: Sequence[tuple[int, int]]
     ) -> tuple[Cluster, Resolution] | None:
-        """"it" as a speaker refers back to the subject before it, and only where that subject
-        is an organisation the article names ("The FBI needs to stay out of this election
-        unless it wants ..."), looking back over two sentences besides the statement's own. Most often it is not: a report, a statement, a video, a
-        campaign ("Donald Trump's campaign is defending his tweets. It's denouncing ..."), and
-        then it stays unresolved rather than taking the nearest organisation's name."""
+        """"it" as a speaker refers back to the subject before it (over two sentences besides
+        the statement's own), and only where that subject is an organisation the article names
+        ("The FBI needs to stay out of this election unless it wants ..."). Most often it is
+        not: a report, a statement, a video, a campaign ("Donald Trump's campaign is defending
+        his tweets. It's denouncing ..."), and then "it" stays unresolved rather than taking
+        the nearest organisation's name."""
         doc = mention.head.doc
         sentences = 0
         for token in reversed(doc[: mention.head.i]):
@@ -392,17 +394,16 @@ class EntityIndex:
                 if s <= position < e:
                     if anchor.cluster.type != "organization":
                         return None
-                    return anchor.cluster, self._pronoun_resolution(mention, replace(anchor, salient=True))
+                    return anchor.cluster, self._pronoun_resolution(mention, anchor, "the subject before it")
                 if e < position:
                     break
             return None
         return None
 
     @staticmethod
-    def _pronoun_resolution(mention: Mention, anchor: _Anchor) -> Resolution:
+    def _pronoun_resolution(mention: Mention, anchor: _Anchor, why: str) -> Resolution:
         cluster = anchor.cluster
-        what = "speaker or subject" if anchor.salient else "mention"
-        note = f"'{mention.text}' refers back to {cluster.name}, the nearest fitting {what} before it"
+        note = f"'{mention.text}' refers back to {cluster.name}, {why}"
         evidence = _unique([anchor.span] + ([cluster.full_mention] if cluster.full_mention else []))
         return Resolution(method=ResolutionMethod.PRONOUN, evidence=evidence, note=note)
 
@@ -425,7 +426,7 @@ class EntityIndex:
             if cluster.type == "person" and cluster.titles & titles:
                 candidates.setdefault(cluster.id, (cluster, anchor))
         if not candidates:
-            return self._resolve_organization(mention, start, end)
+            return self._resolve_organization(mention, start)
         # Several people with the title: the description picks the most recently mentioned.
         cluster, anchor = next(iter(candidates.values()))
         title = sorted(cluster.titles & titles)[0]
@@ -433,7 +434,7 @@ class EntityIndex:
         evidence = _unique([anchor.span] + ([cluster.full_mention] if cluster.full_mention else []))
         return cluster, Resolution(method=method, evidence=evidence, note=note)
 
-    def _resolve_organization(self, mention: Mention, start: int, end: int) -> tuple[Cluster, Resolution] | None:
+    def _resolve_organization(self, mention: Mention, start: int) -> tuple[Cluster, Resolution] | None:
         """"the ministry" after "the Defense Ministry", "the department" after "the Department
         of Justice": the most recently mentioned organisation whose name has the description's
         head noun as its own. A capitalised head is a name of its own ("the House" is not the
