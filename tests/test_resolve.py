@@ -321,3 +321,36 @@ def test_it_looks_back_two_sentences_besides_its_own_statement():
     # ... unless they are the statement itself, which the look-back passes over.
     statement = [(doc[4].idx, doc[12].idx + 1)]
     assert index.resolve(it, 0, statement)[0].name == "Times"
+
+
+def _clintons(first: str, second: str) -> Doc:
+    """FIRST Clinton smiled . SECOND Clinton criticized it . Clinton said"""
+    return _sentences(
+        [(first, "PROPN", "compound", 1, "B-PERSON"), ("Clinton", "PROPN", "nsubj", 2, "I-PERSON"),
+         ("smiled", "VERB", "ROOT", 2, "O"), (".", "PUNCT", "punct", 2, "O")],
+        [(second, "PROPN", "compound", 1, "B-PERSON"), ("Clinton", "PROPN", "nsubj", 2, "I-PERSON"),
+         ("criticized", "VERB", "ROOT", 2, "O"), ("it", "PRON", "dobj", 2, "O"), (".", "PUNCT", "punct", 2, "O")],
+        [("Clinton", "PROPN", "nsubj", 1, "B-PERSON"), ("said", "VERB", "ROOT", 1, "O")],
+    )
+
+
+def test_a_surname_two_people_share_is_the_one_who_last_spoke_or_acted():
+    for first, second in (("Hillary", "Bill"), ("Bill", "Hillary")):
+        doc = _clintons(first, second)
+        index = EntityIndex([(doc, 0)])
+        assert sorted(c.name for c in index.clusters) == ["Bill Clinton", "Clinton", "Hillary Clinton"]
+        cluster, resolution = index.resolve(Mention(head=doc[9], start=9, end=10), 0)
+        assert cluster.name == f"{second} Clinton"
+        assert resolution.method == ResolutionMethod.SURNAME and "2 people" in resolution.note
+
+
+def test_a_shared_surname_with_no_owner_in_the_lead_stays_the_bare_name():
+    # Clinton said (no Clinton spoke or acted before): the article does not settle which.
+    doc = _sentences(
+        [("Hillary", "PROPN", "compound", 1, "B-PERSON"), ("Clinton", "PROPN", "dobj", 3, "I-PERSON"),
+         ("and", "CCONJ", "cc", 1, "O"), ("met", "VERB", "ROOT", 3, "O"), ("Bill", "PROPN", "compound", 5, "B-PERSON"),
+         ("Clinton", "PROPN", "dobj", 3, "I-PERSON"), (".", "PUNCT", "punct", 3, "O")],
+        [("Clinton", "PROPN", "nsubj", 1, "B-PERSON"), ("said", "VERB", "ROOT", 1, "O")],
+    )
+    cluster, _ = EntityIndex([(doc, 0)]).resolve(Mention(head=doc[7], start=7, end=8), 0)
+    assert cluster.name == "Clinton"

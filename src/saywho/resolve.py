@@ -274,11 +274,11 @@ class EntityIndex:
         start, end = mention.char_span(base)
         doc = mention.head.doc
         head_at = base + mention.head.idx
+        # By position only: one span can be a mention of two entities (a shared surname
+        # resolved to one of its owners stays a mention of the bare name too).
         inside = sorted(
-            (s, e, cluster)
-            for cluster in self.clusters
-            for s, e in set(cluster.mentions)
-            if start <= s and e <= end
+            ((s, e, cluster) for cluster in self.clusters for s, e in set(cluster.mentions) if start <= s and e <= end),
+            key=lambda found: found[:2],
         )
         for s, e, cluster in inside:
             if s <= head_at < e:
@@ -302,6 +302,9 @@ class EntityIndex:
         head = mention.head
         lower = head.lower_
         named = self.speaker_cluster(mention, base)
+        shared = self._shared_surname(named, start, content) if named is not None else None
+        if shared is not None:
+            return shared
         if named is not None:
             method = ResolutionMethod.NAME
             evidence = [(start, end)]
@@ -324,6 +327,33 @@ class EntityIndex:
         if lower in PRONOUN_GENDER or lower in ("they", "we", "i"):
             return self._resolve_pronoun(mention, start, content)
         return self._resolve_description(mention, start, end)
+
+    def _shared_surname(
+        self, bare: Cluster, start: int, content: Sequence[tuple[int, int]]
+    ) -> tuple[Cluster, Resolution] | None:
+        """A bare surname that several people of the article share ("Clinton" where Bill and
+        Hillary Clinton are both named) is the one of them who last spoke or was a main
+        clause's subject before it ("Former President Bill Clinton criticized ... Clinton
+        said"); None where it is not such a surname or none of them did."""
+        if bare.type != "person" or any(len(name.split()) > 1 for name in bare.names):
+            return None
+        owners = [c for c in self.clusters if c is not bare and c.type == "person" and c.surname == bare.surname]
+        if len(owners) < 2:
+            return None
+        for anchor in self._before(start):
+            if start - anchor.position > 1500:
+                break
+            if anchor.salient and anchor.cluster in owners and not any(
+                s <= anchor.span[0] and anchor.span[1] <= e for s, e in content
+            ):
+                owner = anchor.cluster
+                evidence = _unique([anchor.span] + ([owner.full_mention] if owner.full_mention else []))
+                note = (
+                    f"'{bare.name}' is the surname of {len(owners)} people of the article; {owner.name} "
+                    "is the nearest of them to speak or be a subject before it"
+                )
+                return owner, Resolution(method=ResolutionMethod.SURNAME, evidence=evidence, note=note)
+        return None
 
     def _cluster_by_name(self, written: str) -> Cluster | None:
         """The one entity whose name or surname is ``written`` (the recogniser sometimes
