@@ -216,3 +216,10 @@ def test_nested_statement_is_not_a_repeat():
     text = "Bloomberg reports that the nominee has either won or tied among the voters making more than $100,000."
     report = audit(text)
     assert not flags_of(report, "repeated_statement")
+
+
+def test_the_text_report_reads_a_decade_out():
+    report = audit("Lee said the factory had thrived in the 1990s.\n", date(2024, 3, 1))
+    (decade,) = [t for t in report.time.expressions if t.text == "the 1990s"]
+    assert decade.value == "199"  # TIMEX3, in the JSON
+    assert "'the 1990s' -> 199 (the 1990s)" in render_text(report)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from saywho.model import Audit, SourceType
 
 TYPE_NAMES = {
@@ -64,6 +66,8 @@ def _time_lines(audit: Audit) -> list[str]:
         checks = [n for n, on in (("deadline", t.deadline), ("forward-looking", t.forward_looking),
                                   ("past tense", t.past_tense), ("relative", t.relative)) if on]
         value = t.value or "?"
+        if re.fullmatch(r"\d{3}", value):
+            value += f" (the {value}0s)"  # TIMEX3 writes a decade as its first three digits
         lines.append(f"{t.text!r} -> {value} ({t.granularity.value}{'; ' + ', '.join(checks) if checks else ''})")
     return lines
 
