@@ -354,3 +354,36 @@ def test_a_shared_surname_with_no_owner_in_the_lead_stays_the_bare_name():
     )
     cluster, _ = EntityIndex([(doc, 0)]).resolve(Mention(head=doc[7], start=7, end=8), 0)
     assert cluster.name == "Clinton"
+
+
+# Libertarian nominee Gary Johnson spoke . Republican nominee Donald Trump spoke .
+# the Libertarian nominee said . the Democratic nominee said . the nominee said .
+# the developers said . the network said
+NOMINEES = _sentences(
+    [("Libertarian", "ADJ", "amod", 1, "B-NORP"), ("nominee", "NOUN", "compound", 3, "O"), ("Gary", "PROPN", "compound", 3, "B-PERSON"),
+     ("Johnson", "PROPN", "nsubj", 4, "I-PERSON"), ("spoke", "VERB", "ROOT", 4, "O"), (".", "PUNCT", "punct", 4, "O")],
+    [("Republican", "ADJ", "amod", 1, "B-NORP"), ("nominee", "NOUN", "compound", 3, "O"), ("Donald", "PROPN", "compound", 3, "B-PERSON"),
+     ("Trump", "PROPN", "nsubj", 4, "I-PERSON"), ("spoke", "VERB", "ROOT", 4, "O"), (".", "PUNCT", "punct", 4, "O")],
+    *[[("the", "DET", "det", 2, "O"), (word, "ADJ", "amod", 2, "O"), ("nominee", "NOUN", "nsubj", 3, "O"),
+       ("said", "VERB", "ROOT", 3, "O"), (".", "PUNCT", "punct", 3, "O")] for word in ("Libertarian", "Democratic")],
+    [("the", "DET", "det", 1, "O"), ("nominee", "NOUN", "nsubj", 2, "O"), ("said", "VERB", "ROOT", 2, "O"), (".", "PUNCT", "punct", 2, "O")],
+    [("the", "DET", "det", 1, "O"), ("developers", "NOUN", "nsubj", 2, "O"), ("said", "VERB", "ROOT", 2, "O"), (".", "PUNCT", "punct", 2, "O")],
+    [("the", "DET", "det", 1, "O"), ("network", "NOUN", "nsubj", 2, "O"), ("said", "VERB", "ROOT", 2, "O")],
+)
+
+
+def test_a_title_with_a_party_goes_to_that_party_s_person_only():
+    index = EntityIndex([(NOMINEES, 0)])
+    libertarian = index.resolve(Mention(head=NOMINEES[14], start=12, end=15), 0)
+    assert libertarian[0].name == "Gary Johnson"  # though Trump is the nominee named last
+    assert index.resolve(Mention(head=NOMINEES[19], start=17, end=20), 0) is None  # no Democrat named
+    assert index.resolve(Mention(head=NOMINEES[23], start=22, end=24), 0)[0].name == "Donald Trump"
+
+
+def test_a_plural_or_an_institution_is_no_person_s_title():
+    doc = NOMINEES
+    doc[27].tag_ = "NNS"
+    index = EntityIndex([(doc, 0)])
+    index.clusters[0].titles |= {"developers", "network"}  # as a misparse could have taught
+    assert index.resolve(Mention(head=doc[27], start=26, end=28), 0) is None
+    assert index.resolve(Mention(head=doc[31], start=30, end=32), 0) is None

@@ -54,6 +54,9 @@ FEMALE_NAMES = frozenset(
     ursula valerie ivanka giorgia marine liz kristi
     """.split()
 )
+# Party words of US and similar politics: "the Democratic nominee" is not the Republican one.
+PARTIES = {"democratic": "D", "democrat": "D", "democrats": "D", "republican": "R", "gop": "R",
+           "libertarian": "L", "green": "G"}
 PRONOUN_GENDER = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f", "hers": "f"}
 
 
@@ -86,6 +89,7 @@ class Cluster:
     type: str  # "person" or "organization"
     names: list[str] = field(default_factory=list)
     titles: set[str] = field(default_factory=set)
+    parties: set[str] = field(default_factory=set)  # "Republican nominee Donald Trump": {"R"}
     gender: str | None = None
     mentions: list[tuple[int, int]] = field(default_factory=list)
     full_mention: tuple[int, int] | None = None  # where the canonical name is written
@@ -222,6 +226,8 @@ class EntityIndex:
         taken = 0
         while i >= 0 and taken < 4:
             token = doc[i]
+            if token.lower_ in PARTIES:
+                cluster.parties.add(PARTIES[token.lower_])
             if token.lower_ in HONORIFICS:
                 if token.lower_ in MALE_HONORIFICS:
                     cluster.gender = "m"
@@ -245,6 +251,8 @@ class EntityIndex:
         for child in root.children:
             if child.dep_ == "appos" and child.pos_ == "NOUN":
                 cluster.titles.add(child.lower_)
+                # "Gary Johnson, the Libertarian nominee,"
+                cluster.parties.update(PARTIES[t.lower_] for t in child.lefts if t.lower_ in PARTIES)
         if root.dep_ == "appos" and root.head.pos_ == "NOUN":
             cluster.titles.add(root.head.lower_)
         if "prime" in cluster.titles and "minister" in cluster.titles:
@@ -444,6 +452,11 @@ class EntityIndex:
             return None
         phrase = " ".join(words[1:])
         head = mention.head.lower_
+        if head in INSTITUTION_NOUNS:
+            return self._resolve_organization(mention, start)  # "the network" is no person's title
+        if mention.head.tag_ in ("NNS", "NNPS"):
+            return None  # "the developers": several people, not one named before
+        parties = {PARTIES[w] for w in words[1:] if w in PARTIES}
         if phrase in DESCRIPTORS:
             titles, method = DESCRIPTORS[phrase], ResolutionMethod.DESCRIPTOR
         elif head in DESCRIPTORS and len(words) <= 3:
@@ -453,8 +466,11 @@ class EntityIndex:
         candidates = {}
         for anchor in self._before(start):
             cluster = anchor.cluster
-            if cluster.type == "person" and cluster.titles & titles:
-                candidates.setdefault(cluster.id, (cluster, anchor))
+            if cluster.type != "person" or not cluster.titles & titles:
+                continue
+            if parties and cluster.parties and not parties & cluster.parties:
+                continue  # "the Democratic nominee" is not the Republican nominee
+            candidates.setdefault(cluster.id, (cluster, anchor))
         if not candidates:
             return self._resolve_organization(mention, start)
         # Several people with the title: the description picks the most recently mentioned.
