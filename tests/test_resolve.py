@@ -387,3 +387,14 @@ def test_a_plural_or_an_institution_is_no_person_s_title():
     index.clusters[0].titles |= {"developers", "network"}  # as a misparse could have taught
     assert index.resolve(Mention(head=doc[27], start=26, end=28), 0) is None
     assert index.resolve(Mention(head=doc[31], start=30, end=32), 0) is None
+
+
+def test_an_honorific_picks_between_two_people_of_one_surname():
+    doc = build(
+        "Barack Obama spoke . Michelle Obama smiled . Mr. Obama said".split(),
+        ["PROPN", "PROPN", "VERB", "PUNCT", "PROPN", "PROPN", "VERB", "PUNCT", "PROPN", "PROPN", "VERB"],
+        ["B-PERSON", "I-PERSON", "O", "O", "B-PERSON", "I-PERSON", "O", "O", "O", "B-PERSON", "O"],
+    )
+    index = EntityIndex([(doc, 0)])
+    assert sorted(c.name for c in index.clusters) == ["Barack Obama", "Michelle Obama"]
+    assert index.resolve(Mention(head=doc[9], start=8, end=10), 0)[0].name == "Barack Obama"

@@ -187,13 +187,13 @@ class EntityIndex:
             # "Lukashenko" joins "Alexander Lukashenko" when no one else has that surname, the
             # full name came first (news introduces a person by full name), and an honorific
             # does not say otherwise ("Mr. Obama" is not "Michelle Obama").
-            owners = [c for c in self.clusters if c.type == "person" and c.surname == words[0]]
-            if (
-                len(owners) == 1
-                and owners[0].first_full is not None
-                and owners[0].first_full < position
-                and (gender is None or owners[0].gender in (None, gender))
-            ):
+            # An honorific settles between two people of one surname: "Mr. Obama" is Barack
+            # where Michelle Obama is named too.
+            owners = [
+                c for c in self.clusters
+                if c.type == "person" and c.surname == words[0] and (gender is None or c.gender in (None, gender))
+            ]
+            if len(owners) == 1 and owners[0].first_full is not None and owners[0].first_full < position:
                 return owners[0]
         cluster = Cluster(id=f"e{len(self.clusters) + 1}", type=kind)
         self.clusters.append(cluster)
