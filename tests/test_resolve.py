@@ -398,3 +398,12 @@ def test_an_honorific_picks_between_two_people_of_one_surname():
     index = EntityIndex([(doc, 0)])
     assert sorted(c.name for c in index.clusters) == ["Barack Obama", "Michelle Obama"]
     assert index.resolve(Mention(head=doc[9], start=8, end=10), 0)[0].name == "Barack Obama"
+
+
+def test_the_head_of_an_organisation_name_is_the_word_before_its_first_preposition():
+    from saywho.resolve import _head_word
+
+    assert _head_word("commission on presidential debates".split()) == "commission"
+    assert _head_word("department of homeland security".split()) == "department"
+    assert _head_word("defense ministry".split()) == "ministry"
+    assert _head_word("bank".split()) == "bank"

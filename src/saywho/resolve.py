@@ -513,9 +513,11 @@ class EntityIndex:
 
 def _head_word(words: list[str]) -> str:
     """The head noun of an organisation's name (its lower-case words): its last word
-    ("Defense Ministry"), or the word before "of" ("Department of Justice")."""
-    if "of" in words[1:]:
-        return words[words.index("of", 1) - 1]
+    ("Defense Ministry"), or the word before its first preposition ("Department of Justice",
+    "Commission on Presidential Debates")."""
+    for i, word in enumerate(words[1:], start=1):
+        if word in ("of", "on", "for"):
+            return words[i - 1]
     return words[-1] if words else ""
 
 
