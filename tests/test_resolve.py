@@ -407,3 +407,12 @@ def test_the_head_of_an_organisation_name_is_the_word_before_its_first_prepositi
     assert _head_word("department of homeland security".split()) == "department"
     assert _head_word("defense ministry".split()) == "ministry"
     assert _head_word("bank".split()) == "bank"
+
+
+def test_a_known_first_name_keeps_he_from_a_woman_named_nearer():
+    doc = build(
+        "Donald Trump met Melanie Austin . he said".split(),
+        ["PROPN", "PROPN", "VERB", "PROPN", "PROPN", "PUNCT", "PRON", "VERB"],
+        ["B-PERSON", "I-PERSON", "O", "B-PERSON", "I-PERSON", "O", "O", "O"],
+    )
+    assert resolve(doc, 6, 7)[1][0].name == "Donald Trump"  # Melanie is nearer, and a woman

@@ -34,7 +34,8 @@ DESCRIPTORS: dict[str, frozenset[str]] = {
     "nominee": frozenset({"nominee", "candidate"}),
 }
 
-# A few very common given names, to keep "she" from resolving to a man and "he" to a woman.
+# Common given names (not those given to both, such as Jordan, Leslie or Kelly), to keep "she"
+# from resolving to a man and "he" to a woman.
 MALE_NAMES = frozenset(
     """
     alexander alex andrew anthony barack ben benjamin bernie bill bob boris brian charles
@@ -43,7 +44,20 @@ MALE_NAMES = frozenset(
     larry lindsey mark matt matthew michael mike mitch nick paul peter richard rick robert
     ron ryan sam scott sergei stephen steve steven ted thomas tim tom vladimir volodymyr
     william xi mohammed muhammad ahmed ali recep narendra olaf justin keir rishi viktor
-    """.split()
+        aaron adam adrian al alan albert allen andy antonio arthur austin barry bernard bobby brad
+    brandon brett bruce bryan carl carlos chad charlie chuck clarence clark craig curtis dale
+    darrell dave dean dennis derek dick don donnie doug douglas duncan dwight earl eddie edwin
+    elijah elliot elliott eugene evan francis fred frederick gavin gene gerald glenn gordon grant
+    hank harold harvey hector herbert howard hugh isaac jacob jake jared jay jeremy jerome jerry
+    jesse jimmy joel johnny jon jonah jorge jose juan julian karl keith ken kenneth kent kirk kyle
+    lamar lance lawrence leon leonard lloyd louis lucas luke luis malcolm marco marcus mario
+    marshall martin marvin max miles mitchell nathan neil newt norman oliver omar oscar patrick
+    phil philip ralph randy raymond reggie reince rex rhett rob robby roger roland ronald ross roy
+    rudy russell samuel sean seth shawn sherrod stanley stuart theodore todd tony travis trey troy
+    tyler vernon vince vincent wade walter warren wayne wesley will willie zach zachary rand rahm
+    stevie raj
+    mitt jeh kerr rod
+""".split()
 )
 FEMALE_NAMES = frozenset(
     """
@@ -52,7 +66,19 @@ FEMALE_NAMES = frozenset(
     kamala karen kate katherine kathleen kellyanne laura linda lisa loretta margaret maria
     mary melania michelle nancy nicole nikki patricia rachel sarah sharon susan theresa
     ursula valerie ivanka giorgia marine liz kristi
-    """.split()
+        abigail alicia alison allison amanda andrea angelina anita becky beth betty bonnie brenda
+    brittany camille carmen carol caroline cheryl christina cindy claudia colleen condoleezza
+    connie cynthia dawn debbie debra denise diana dolores donna doris dorothy eleanor elaine elena
+    elise elisabeth eva evelyn fiona frances gabrielle gail gina gloria grace hannah heather heidi
+    helen holly irene jacqueline jeanne jenna jessica joan joanna joanne jocelyn josephine joyce
+    judith judy julie katie kathryn kirsten kristen lauren leah lena lillian lily lois lori louise
+    lucy madeleine marcia margarita marianne marie marilyn marsha martha meghan megan melanie
+    melinda melissa meredith mia michele mindy miriam molly monica nadia naomi natalie nina nora
+    olivia pam pamela patti paula pauline peggy penny phyllis priscilla rebecca regina renee rita
+    roberta rosa rose ruth sally samantha sandra sara shannon sheila shirley sonia sophia stacey
+    stacy stephanie sue suzanne sylvia tamara tammy teresa tiffany tina vanessa vera veronica
+    victoria virginia wanda wendy yvonne zoe loretta aparna ivana betsy
+""".split()
 )
 # Party words of US and similar politics: "the Democratic nominee" is not the Republican one.
 PARTIES = {"democratic": "D", "democrat": "D", "democrats": "D", "republican": "R", "gop": "R",
