@@ -152,7 +152,7 @@ def shares_of(text: str, document: Document, sources: list[Source]) -> list[Shar
     (the ministry said that Lukashenko had told reporters ...) rests on the relay, and its
     words, already inside the relay's content, are not counted twice."""
     attributions = document.attributions
-    source_of = {a_id: s for s in sources for a_id in s.attribution_ids}
+    source_of = _source_of_each(sources)
     counts: dict[SourceType, Counter] = {}
     for attribution in attributions:
         chain = relays(attributions, attribution)
@@ -177,6 +177,11 @@ def shares_of(text: str, document: Document, sources: list[Source]) -> list[Shar
         for source_type in SourceType
         if source_type in counts
     ]
+
+
+def _source_of_each(sources: list[Source]) -> dict[str, Source]:
+    """The ledger source of each attribution id."""
+    return {a_id: source for source in sources for a_id in source.attribution_ids}
 
 
 def _attributions_of(document: Document, source: Source) -> list[Attribution]:
@@ -368,7 +373,7 @@ def second_hand_flags(document: Document, sources: list[Source]) -> list[Flag]:
     Lukashenko had told reporters ..."): it stands on the relaying source as much as on its
     speaker, above all where that source is unnamed."""
     attributions = document.attributions
-    source_of = {a_id: s for s in sources for a_id in s.attribution_ids}
+    source_of = _source_of_each(sources)
     flags = []
     for inner in attributions:
         if inner.within is None or not 0 <= inner.within < len(attributions):

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass, field
-from typing import Sequence
+from typing import Iterator, Sequence
 
 from spacy.tokens import Doc, Span, Token
 
-from saywho.model import Entity, Resolution, ResolutionMethod
+from saywho.model import Entity, Resolution, ResolutionMethod, holds
 from saywho.speakers import INSTITUTION_NOUNS, Mention
 
 HONORIFICS = frozenset(
@@ -353,7 +353,7 @@ class EntityIndex:
         if head.pos_ == "PROPN":
             by_name = self._cluster_by_name(mention.text)
             if by_name is not None:
-                evidence = _unique([(start, end)] + ([by_name.full_mention] if by_name.full_mention else []))
+                evidence = _evidence(by_name, (start, end))
                 note = f"'{mention.text}' is a name of {by_name.name} used elsewhere in the article"
                 return by_name, Resolution(method=ResolutionMethod.SURNAME, evidence=evidence, note=note)
         if lower == "it":
@@ -374,14 +374,10 @@ class EntityIndex:
         owners = [c for c in self.clusters if c is not bare and c.type == "person" and c.surname == bare.surname]
         if len(owners) < 2:
             return None
-        for anchor in self._before(start):
-            if start - anchor.position > 1500:
-                break
-            if anchor.salient and anchor.cluster in owners and not any(
-                s <= anchor.span[0] and anchor.span[1] <= e for s, e in content
-            ):
+        for anchor in self._looking_back(start, content):
+            if anchor.salient and anchor.cluster in owners:
                 owner = anchor.cluster
-                evidence = _unique([anchor.span] + ([owner.full_mention] if owner.full_mention else []))
+                evidence = _evidence(owner, anchor.span)
                 note = (
                     f"'{bare.name}' is the surname of {len(owners)} people of the article; {owner.name} "
                     "is the nearest of them to speak or be a subject before it"
@@ -417,13 +413,9 @@ class EntityIndex:
         if gender is None:
             return None  # "they", "we", "I": groups and quoted speakers are left unresolved
         nearest = None
-        for anchor in self._before(start):
+        for anchor in self._looking_back(start, content):
             cluster = anchor.cluster
-            if start - anchor.position > 1500:
-                break
             if cluster.type != "person" or (cluster.gender and cluster.gender != gender):
-                continue
-            if any(s <= anchor.span[0] and anchor.span[1] <= e for s, e in content):
                 continue
             if anchor.salient:
                 return cluster, self._pronoun_resolution(mention, anchor, "the nearest fitting speaker or subject")
@@ -444,7 +436,7 @@ class EntityIndex:
         doc = mention.head.doc
         sentences = 0
         for token in reversed(doc[: mention.head.i]):
-            if any(s <= base + token.idx < e for s, e in content):
+            if holds(content, (base + token.idx, base + token.idx + 1)):
                 continue  # the statement's own words: "'... he is known for,' it further wrote"
             if token.is_sent_end and token.i < mention.head.i - 1:
                 sentences += 1
@@ -464,12 +456,20 @@ class EntityIndex:
             return None
         return None
 
+    def _looking_back(self, start: int, content: Sequence[tuple[int, int]]) -> Iterator[_Anchor]:
+        """The mentions before ``start``, nearest first, within 1,500 characters, less those
+        inside the statement's own ``content``: what a pronoun or a bare surname may mean."""
+        for anchor in self._before(start):
+            if start - anchor.position > 1500:
+                return
+            if not holds(content, anchor.span):
+                yield anchor
+
     @staticmethod
     def _pronoun_resolution(mention: Mention, anchor: _Anchor, why: str) -> Resolution:
         cluster = anchor.cluster
         note = f"'{mention.text}' refers back to {cluster.name}, {why}"
-        evidence = _unique([anchor.span] + ([cluster.full_mention] if cluster.full_mention else []))
-        return Resolution(method=ResolutionMethod.PRONOUN, evidence=evidence, note=note)
+        return Resolution(method=ResolutionMethod.PRONOUN, evidence=_evidence(cluster, anchor.span), note=note)
 
     def _resolve_description(self, mention: Mention, start: int, end: int) -> tuple[Cluster, Resolution] | None:
         doc = mention.head.doc
@@ -498,12 +498,12 @@ class EntityIndex:
                 continue  # "the Democratic nominee" is not the Republican nominee
             candidates.setdefault(cluster.id, (cluster, anchor))
         if not candidates:
-            return self._resolve_organization(mention, start)
+            return None
         # Several people with the title: the description picks the most recently mentioned.
         cluster, anchor = next(iter(candidates.values()))
         title = sorted(cluster.titles & titles)[0]
         note = f"'{mention.text}' matches the title '{title}' of {cluster.name}"
-        evidence = _unique([anchor.span] + ([cluster.full_mention] if cluster.full_mention else []))
+        evidence = _evidence(cluster, anchor.span)
         return cluster, Resolution(method=method, evidence=evidence, note=note)
 
     def _resolve_organization(self, mention: Mention, start: int) -> tuple[Cluster, Resolution] | None:
@@ -526,7 +526,7 @@ class EntityIndex:
             names = [name.lower().split() for name in cluster.names]
             if any(_head_word(words) == head.lower_ and modifiers <= set(words) for words in names):
                 note = f"'{mention.text}' refers back to {cluster.name}, whose name has the head noun '{head.lower_}'"
-                evidence = _unique([anchor.span] + ([cluster.full_mention] if cluster.full_mention else []))
+                evidence = _evidence(cluster, anchor.span)
                 return cluster, Resolution(method=ResolutionMethod.HEAD_NOUN, evidence=evidence, note=note)
         return None
 
@@ -555,6 +555,11 @@ def _modifies(name: Span, head: Token) -> bool:
     if name.end < len(doc) and doc[name.end].lower_ in ("'s", "’s", "'", "’"):
         return True
     return name.root.head.i == head.i and name.root.dep_ in ("compound", "amod", "nmod", "poss", "npadvmod")
+
+
+def _evidence(cluster: Cluster, span: tuple[int, int]) -> list[tuple[int, int]]:
+    """The evidence of a resolution: the mention it rests on and the entity's full name."""
+    return _unique([span] + ([cluster.full_mention] if cluster.full_mention else []))
 
 
 def _unique(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
