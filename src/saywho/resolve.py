@@ -286,9 +286,11 @@ class EntityIndex:
 
     # -- resolving ------------------------------------------------------------------------
 
-    def _before(self, position: int) -> list[_Anchor]:
-        i = bisect.bisect_left(self._positions, position)
-        return self._anchors[:i][::-1]
+    def _before(self, position: int) -> Iterator[_Anchor]:
+        """The mentions before ``position``, nearest first (read in place: look-backs stop
+        early, so copying the list for each one cost more than the walk)."""
+        for i in range(bisect.bisect_left(self._positions, position) - 1, -1, -1):
+            yield self._anchors[i]
 
     def remember(self, cluster: Cluster, span: tuple[int, int]) -> None:
         """Record a resolved mention so that later pronouns and titles can point to it."""
